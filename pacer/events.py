@@ -1,0 +1,70 @@
+"""What flows into the session: fixes, ticks without a fix, button presses.
+
+These are the only inputs of the core. Every event carries its own time `t_s`
+in one timebase, GPS time as Unix seconds, so the core never reads a clock:
+the source (gpsd or a GPX replay) stamps ticks in the same timebase as fixes.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class FixMode(enum.IntEnum):
+    """gpsd's TPV `mode`: 0 and 1 both mean no usable position."""
+
+    NONE = 1
+    TWO_D = 2
+    THREE_D = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One position from the receiver.
+
+    `speed_mps` and `track_deg` are the receiver's Doppler speed over ground and
+    course, when it reports them; they are far less noisy than differenced
+    positions, so the estimator prefers them. `eph_m` is the receiver's
+    horizontal error estimate (95 %), when known.
+    """
+
+    t_s: float
+    lat_deg: float
+    lon_deg: float
+    speed_mps: float | None = None
+    track_deg: float | None = None
+    mode: FixMode = FixMode.THREE_D
+    eph_m: float | None = None
+    alt_m: float | None = None
+    satellites: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Time passes without a fix: the loop still steps, so elapsed time runs on
+    and the screen says GPS is lost instead of freezing.
+
+    `reason` is a short word for the screen and the log ("no fix", "gpsd gone").
+    """
+
+    t_s: float
+    reason: str = "no fix"
+    satellites: int | None = None
+
+
+class Button(enum.Enum):
+    START = "start"
+    LAP = "lap"
+    STOP = "stop"
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button press, already decoded (a long press of a single button is STOP)."""
+
+    t_s: float
+    button: Button
+
+
+Event = Fix | Tick | Press
