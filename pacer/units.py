@@ -1,0 +1,129 @@
+"""Parse and format distances, durations and paces: the edges of SI.
+
+Inside pacer everything is metres, seconds and metres per second; people write
+"1 mi", "4:40", "3:45/km". This module is the one place that converts, so a
+typo in a plan gets the same clear message wherever it is written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from pacer.errors import UnitError
+
+METRES_PER = {
+    "m": 1.0,
+    "km": 1000.0,
+    "mi": 1609.344,
+    "mile": 1609.344,
+    "miles": 1609.344,
+    "k": 1000.0,
+}
+MILE_M = 1609.344
+
+_DIST_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]+)\s*$")
+_DUR_RE = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d+)?)\s*$")
+
+
+def parse_distance_m(text: str) -> float:
+    """'1 mi', '400 m', '5 km', '3000m', '26.2 mi' -> metres (> 0)."""
+    if not isinstance(text, str):
+        raise UnitError(f"expected a distance such as \"400 m\" or \"1 mi\", got {text!r}")
+    m = _DIST_RE.match(text)
+    if not m or m.group(2).lower() not in METRES_PER:
+        if text.strip().startswith("-"):
+            raise UnitError(f"a distance must be positive, got {text!r}")
+        raise UnitError(
+            f"expected a distance such as \"400 m\", \"5 km\" or \"1 mi\", got {text!r}"
+        )
+    value = float(m.group(1)) * METRES_PER[m.group(2).lower()]
+    if value <= 0:
+        raise UnitError(f"a distance must be positive, got {text!r}")
+    return value
+
+
+def parse_duration_s(text: str | int | float) -> float:
+    """'4:40', '70.0', '1:02:03', '4:39.5' -> seconds (> 0).
+
+    Minutes and seconds after a colon must be below 60 ("4:75" is a typo, not
+    5:15), so a mistyped goal cannot pass silently.
+    """
+    if isinstance(text, bool):
+        raise UnitError(f"expected a time such as \"4:40\" or \"1:02:03\", got {text!r}")
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text) or text <= 0:
+            raise UnitError(f"a time must be positive, got {text!r}")
+        return float(text)
+    if not isinstance(text, str):
+        raise UnitError(f"expected a time such as \"4:40\" or \"1:02:03\", got {text!r}")
+    m = _DUR_RE.match(text)
+    if not m:
+        raise UnitError(f"expected a time as h:mm:ss, m:ss or m:ss.s (such as \"4:40\"), got {text!r}")
+    first, second, last = m.groups()
+    parts = [p for p in (first, second) if p is not None]
+    secs = float(last)
+    if parts and secs >= 60:
+        raise UnitError(f"seconds must be below 60 in {text!r}")
+    if len(parts) == 2 and int(parts[1]) >= 60:
+        raise UnitError(f"minutes must be below 60 in {text!r}")
+    total = secs
+    for i, p in enumerate(reversed(parts)):
+        total += int(p) * 60 ** (i + 1)
+    if total <= 0:
+        raise UnitError(f"a time must be positive, got {text!r}")
+    return total
+
+
+def parse_pace_s_per_m(text: str) -> float:
+    """'4:40/mi', '3:45/km', '70/400m' -> seconds per metre."""
+    if not isinstance(text, str) or "/" not in text:
+        raise UnitError(f"expected a pace such as \"3:45/km\" or \"4:40/mi\", got {text!r}")
+    time_part, dist_part = text.split("/", 1)
+    dist_part = dist_part.strip()
+    if dist_part and dist_part[0].isalpha():
+        dist_part = "1 " + dist_part
+    try:
+        return parse_duration_s(time_part) / parse_distance_m(dist_part)
+    except UnitError as e:
+        raise UnitError(f"expected a pace such as \"3:45/km\" or \"4:40/mi\", got {text!r} ({e})") from None
+
+
+def format_duration(seconds: float, decimals: int = 0) -> str:
+    """62.3 -> '1:02' (or '1:02.3'); 3723 -> '1:02:03'. Negative gets a '-'."""
+    sign = "-" if seconds < 0 else ""
+    s = abs(seconds)
+    scale = 10**decimals
+    s = round(s * scale) / scale
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    sec_str = f"{sec:0{3 + decimals if decimals else 2}.{decimals}f}"
+    if h:
+        return f"{sign}{int(h)}:{int(m):02d}:{sec_str}"
+    return f"{sign}{int(m)}:{sec_str}"
+
+
+def format_pace(speed_mps: float | None, unit: str = "km") -> str:
+    """Speed -> 'm:ss' per km or per mile; '--:--' when not moving."""
+    if speed_mps is None or speed_mps < 0.3:
+        return "--:--"
+    s_per_unit = METRES_PER[unit] / speed_mps
+    if s_per_unit >= 100 * 60:
+        return "--:--"
+    return format_duration(s_per_unit)
+
+
+def format_speed(speed_mps: float | None, unit: str = "km") -> str:
+    """Speed -> km/h (unit 'km') or mph (unit 'mi'), one decimal."""
+    if speed_mps is None:
+        return "--.-"
+    return f"{speed_mps * 3600 / METRES_PER[unit]:.1f}"
+
+
+def format_distance(dist_m: float, unit: str = "km") -> str:
+    """A mark's name: '400 m', '1 km', '1 mi', '1.5 mi'."""
+    if unit == "mi" and abs(dist_m / MILE_M - round(dist_m / MILE_M, 2)) < 1e-6 and dist_m >= MILE_M / 4:
+        return f"{dist_m / MILE_M:g} mi"
+    if dist_m >= 1000 and abs(dist_m / 1000 - round(dist_m / 1000, 3)) < 1e-6:
+        return f"{dist_m / 1000:g} km"
+    return f"{dist_m:.0f} m"
