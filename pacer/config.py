@@ -1,0 +1,253 @@
+"""A plan file (TOML) to a typed `Config`, or one sentence saying what is wrong.
+
+The schema is a table of sections and keys, each with a parser, so an unknown
+key, a wrong type and a bad value all get the same treatment: the file, the
+key path, the line it stands on, and what was expected. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pacer.errors import ConfigError, UnitError
+from pacer.plan import Plan, even_plan, segments_plan, split_marks_m, splits_plan
+from pacer.prefs import DisplayPrefs
+from pacer.units import MILE_M, format_duration, parse_distance_m, parse_duration_s, parse_pace_s_per_m
+
+SPLITS_SUM_TOLERANCE_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class CoachSettings:
+    """How the coach turns a delta into advice (see coach.py)."""
+
+    tolerance_s: float | None = None  # band around schedule counted as on pace; None: from the goal
+    horizon_s: float = 10.0  # advice looks this far ahead at the current speed
+    reminder_s: float = 30.0  # repeat FASTER/SLOWER this often while it stands
+    loss_timeout_s: float = 3.0  # no fix for this long means GPS LOST
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    plan: Plan
+    display: DisplayPrefs = DisplayPrefs()
+    coach: CoachSettings = CoachSettings()
+    route_mode: str = "free"
+    source_path: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # sections owned by the device world ([device], …)
+
+
+# -- the schema ---------------------------------------------------------------
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise UnitError(f"expected a string, got {_show(v)}")
+    return v
+
+
+def _show(v: Any) -> str:
+    kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table"}.get(type(v))
+    return f"{kind} ({v!r})" if kind else repr(v)
+
+
+def _seconds(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise UnitError(f"expected seconds such as 1.5 or \"0:02\", got {_show(v)}")
+    return parse_duration_s(v)
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(v: Any) -> str:
+        if v not in options:
+            raise UnitError(f"expected one of {', '.join(repr(o) for o in options)}, got {_show(v)}")
+        return v
+
+    return parse
+
+
+def _split_list(v: Any) -> list[float]:
+    if not isinstance(v, list) or not v:
+        raise UnitError(f"expected a list of split times such as [\"1:10\", \"1:10\"], got {_show(v)}")
+    out = []
+    for i, item in enumerate(v):
+        try:
+            out.append(parse_duration_s(item))
+        except UnitError as e:
+            raise UnitError(f"item {i + 1}: {e}") from None
+    return out
+
+
+def _segment_list(v: Any) -> list[dict[str, Any]]:
+    if not isinstance(v, list) or not v or not all(isinstance(x, dict) for x in v):
+        raise UnitError(f"expected [[plan.segments]] tables with `to` and `pace`, got {_show(v)}")
+    return v
+
+
+SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "plan": {
+        "name": _str,
+        "distance": lambda v: parse_distance_m(_str(v)),
+        "goal": _seconds,
+        "split_every": lambda v: parse_distance_m(_str(v)),
+        "splits": _split_list,
+        "segments": _segment_list,
+    },
+    "route": {"mode": _choice("free")},
+    "display": {"pace_unit": _choice("km", "mi"), "needed": _choice("pace", "speed")},
+    "coach": {
+        "tolerance": _seconds,
+        "horizon": _seconds,
+        "reminder": _seconds,
+        "loss_timeout": _seconds,
+    },
+}
+REQUIRED = {"plan": ("distance",)}
+OPEN_SECTIONS = ("device", "log")  # validated by the world that uses them
+
+
+def _line_of(text: str, section: str, key: str) -> int | None:
+    """The line a key stands on in its section (tomllib gives lines only for syntax errors)."""
+    current = ""
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        m = re.match(r"^\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?", stripped)
+        if m:
+            current = m.group(1)
+            if current == f"{section}.{key}":
+                return n
+            continue
+        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", stripped):
+            return n
+    return None
+
+
+class _Reporter:
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+
+    def error(self, section: str, key: str | None, what: str) -> ConfigError:
+        where = f"[{section}]" if key is None else f"{section}.{key}"
+        line = _line_of(self.text, section, key) if key else None
+        at = f", line {line}" if line else ""
+        return ConfigError(f"{self.path}{at}: {where}: {what}")
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a plan file; raise ConfigError with one clear sentence."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such plan file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{p}: cannot read the plan file ({e})") from None
+    return parse_config(text, str(p))
+
+
+def parse_config(text: str, path: str = "<plan>") -> Config:
+    rep = _Reporter(path, text)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+
+    values: dict[str, dict[str, Any]] = {}
+    for section, table in raw.items():
+        if section in OPEN_SECTIONS:
+            continue
+        if section not in SCHEMA:
+            raise rep.error(section, None, f"unknown section; expected one of {', '.join(sorted(SCHEMA))}")
+        if not isinstance(table, dict):
+            raise rep.error(section, None, "expected a table")
+        values[section] = {}
+        for key, v in table.items():
+            parser = SCHEMA[section].get(key)
+            if parser is None:
+                known = ", ".join(SCHEMA[section])
+                raise rep.error(section, key, f"unknown key; expected one of {known}")
+            try:
+                values[section][key] = parser(v)
+            except UnitError as e:
+                raise rep.error(section, key, str(e)) from None
+    for section, keys in REQUIRED.items():
+        for key in keys:
+            if key not in values.get(section, {}):
+                raise rep.error(section, key, "missing; expected e.g. distance = \"5 km\"")
+
+    plan = _build_plan(values["plan"], rep)
+    disp = values.get("display", {})
+    pace_unit = disp.get("pace_unit") or ("mi" if _is_miles(values["plan"].get("distance", 0.0)) else "km")
+    display = DisplayPrefs(pace_unit=pace_unit, needed_as=disp.get("needed", "pace"))
+    c = values.get("coach", {})
+    coach = CoachSettings(
+        tolerance_s=c.get("tolerance"),
+        horizon_s=c.get("horizon", CoachSettings.horizon_s),
+        reminder_s=c.get("reminder", CoachSettings.reminder_s),
+        loss_timeout_s=c.get("loss_timeout", CoachSettings.loss_timeout_s),
+    )
+    extra = {k: raw[k] for k in OPEN_SECTIONS if k in raw}
+    return Config(plan, display, coach, values.get("route", {}).get("mode", "free"), path, extra)
+
+
+def _is_miles(distance_m: float) -> bool:
+    return abs(distance_m / MILE_M - round(distance_m / MILE_M, 1)) < 1e-6
+
+
+def _build_plan(v: dict[str, Any], rep: _Reporter) -> Plan:
+    distance_m: float = v["distance"]
+    name = v.get("name") or f"{format_duration(v['goal']) if 'goal' in v else ''} {distance_m:g} m".strip()
+    split_every_m = v.get("split_every") or (MILE_M if _is_miles(distance_m) else 1000.0)
+    if split_every_m > distance_m:
+        split_every_m = distance_m
+    if "splits" in v and "segments" in v:
+        raise rep.error("plan", "segments", "give either `splits` or `segments`, not both")
+    if "splits" in v:
+        marks = split_marks_m(distance_m, split_every_m)
+        if len(v["splits"]) != len(marks):
+            raise rep.error(
+                "plan", "splits",
+                f"expected {len(marks)} split times (one per {split_every_m:g} m mark and the finish), got {len(v['splits'])}",
+            )
+        plan = splits_plan(name, distance_m, split_every_m, v["splits"])
+    elif "segments" in v:
+        plan = segments_plan(name, distance_m, split_every_m, _segments(v["segments"], distance_m, rep))
+    elif "goal" in v:
+        return even_plan(name, distance_m, v["goal"], split_every_m)
+    else:
+        raise rep.error("plan", "goal", "missing; give a goal time (\"4:40\"), `splits` or `segments`")
+    if "goal" in v and abs(plan.goal_s - v["goal"]) > SPLITS_SUM_TOLERANCE_S:
+        key = "splits" if "splits" in v else "segments"
+        raise rep.error(
+            "plan", key,
+            f"adds up to {format_duration(plan.goal_s, 2)}, but goal is {format_duration(v['goal'], 2)}; "
+            "expected them to agree (or leave goal out)",
+        )
+    return plan
+
+
+def _segments(items: list[dict[str, Any]], distance_m: float, rep: _Reporter) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for i, seg in enumerate(items, start=1):
+        unknown = set(seg) - {"to", "pace"}
+        if unknown:
+            raise rep.error("plan", "segments", f"segment {i}: unknown key {sorted(unknown)[0]!r}; expected `to` and `pace`")
+        try:
+            if "pace" not in seg:
+                raise UnitError("missing `pace`, such as pace = \"4:40/mi\"")
+            pace = parse_pace_s_per_m(_str(seg["pace"]))
+            last = i == len(items)
+            if "to" not in seg and not last:
+                raise UnitError("missing `to` (only the last segment may leave it out)")
+            to_m = parse_distance_m(_str(seg["to"])) if "to" in seg else distance_m
+        except UnitError as e:
+            raise rep.error("plan", "segments", f"segment {i}: {e}") from None
+        if out and to_m <= out[-1][0]:
+            raise rep.error("plan", "segments", f"segment {i}: `to` must be beyond the previous segment's end")
+        if to_m > distance_m + 0.01 or (i == len(items) and abs(to_m - distance_m) > 0.01):
+            raise rep.error("plan", "segments", f"segment {i}: the segments must end exactly at the distance ({distance_m:g} m)")
+        out.append((to_m, pace))
+    return out
