@@ -6,10 +6,14 @@ noisy than differenced positions). Both axes share one covariance (their noise
 is the same), so the filter is a handful of float operations per fix.
 
 Distance is NOT the sum of fix-to-fix distances (that reads 2-3 % long at 1 Hz
-and double at 10 Hz): each step adds the filtered displacement projected on the
-heading the filter held *before* the fix arrived. Cross-track jitter then adds
-nothing and along-track jitter cancels, since the heading is independent of the
-new fix's noise. After a gap (a GPS outage, or "smart recording"), the distance
+and double at 10 Hz). Each step adds the mean of two estimates of the step:
+the filtered displacement projected on the heading held *before* the fix
+arrived (cross-track jitter adds nothing, along-track jitter cancels, but a
+noisy heading shrinks it by cos(heading error), about -var(v)/(2|v|) per
+second) and the filtered speed times the time step (a noisy velocity's
+magnitude is long by about +var(v)/(2|v|)). The two first-order biases cancel;
+measured on real and generated tracks, the mean is closer than either alone.
+After a gap (a GPS outage, or "smart recording"), the distance
 covered is the arc of a circle tangent to the old heading through the new fix:
 exact on a straight road and on a steady bend, where a chord would cut short.
 """
@@ -25,8 +29,8 @@ from pacer.geo import LocalPlane
 
 @dataclass(frozen=True, slots=True)
 class FilterSettings:
-    accel_psd: float = 0.04  # white-noise acceleration spectral density (m^2/s^3): how fast speed may change
-    pos_sigma_m: float = 3.0  # per-axis position noise when the receiver does not say (eph)
+    accel_psd: float = 0.5  # white-noise acceleration spectral density (m^2/s^3): how fast speed may change
+    pos_sigma_m: float = 1.5  # per-axis position noise when the receiver does not say (eph)
     vel_sigma_mps: float = 0.15  # per-axis Doppler velocity noise
     gate_sigma: float = 6.0  # fixes this many sigmas off the prediction are rejected
     max_rejects: int = 5  # ... unless this many in a row: then the filter restarts there
@@ -54,6 +58,9 @@ class Estimator:
         self.px = self.py = self.vx = self.vy = 0.0
         self.ppp = self.ppv = self.pvv = 0.0
         self.rejects = 0
+        self.initialising = False  # True between the first and second fix without Doppler
+        self.accepted_t_s = 0.0  # the last fix the filter took
+        self.accepted_dist_m = 0.0
 
     @property
     def speed_mps(self) -> float:
@@ -80,12 +87,15 @@ class Estimator:
         dt = fix.t_s - self.t_s
         if dt <= 0:
             return Estimate(self.t_s, self.dist_m, self.speed_mps, False)
+        if self.initialising and dt <= self.s.gap_s and fix.speed_mps is None:
+            self._initialise_velocity(fix, zx, zy, r, dt)
+            return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
         if dt > self.s.gap_s:
             self._bridge_gap(fix, zx, zy, r, dt)
             return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
 
         ux, uy, moving = self._heading()
-        x0, y0 = self.px, self.py
+        x0, y0, speed0 = self.px, self.py, self.speed_mps
         self._predict(dt)
         s = self.ppp + r
         ix, iy = zx - self.px, zy - self.py
@@ -97,10 +107,11 @@ class Estimator:
             self.px, self.py = x0, y0  # keep the prediction's covariance growth, not its move
             self.px += self.vx * dt
             self.py += self.vy * dt
-            self._advance_distance(x0, y0, ux, uy, moving)
+            self._advance_distance(x0, y0, ux, uy, moving, speed0 * dt)
             self.t_s = fix.t_s
             return Estimate(fix.t_s, self.dist_m, self.speed_mps, False)
         self.rejects = 0
+        self.accepted_t_s = fix.t_s
         kp, kv = self.ppp / s, self.ppv / s
         self.px += kp * ix
         self.py += kp * iy
@@ -110,8 +121,9 @@ class Estimator:
         self.ppp *= 1 - kp
         self.ppv *= 1 - kp
         self._doppler_update(fix)
-        self._advance_distance(x0, y0, ux, uy, moving)
+        self._advance_distance(x0, y0, ux, uy, moving, 0.5 * (speed0 + self.speed_mps) * dt)
         self.t_s = fix.t_s
+        self.accepted_dist_m = self.dist_m
         return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
 
     # -- the pieces -----------------------------------------------------------
@@ -130,9 +142,12 @@ class Estimator:
             return 0.0, 0.0, False
         return self.vx / speed, self.vy / speed, True
 
-    def _advance_distance(self, x0: float, y0: float, ux: float, uy: float, moving: bool) -> None:
+    def _advance_distance(
+        self, x0: float, y0: float, ux: float, uy: float, moving: bool, speed_step_m: float
+    ) -> None:
         if moving:
-            self.dist_m += (self.px - x0) * ux + (self.py - y0) * uy
+            projected_m = (self.px - x0) * ux + (self.py - y0) * uy
+            self.dist_m += 0.5 * (projected_m + speed_step_m)
 
     def _predict(self, dt: float) -> None:
         q = self.s.accel_psd
@@ -177,15 +192,31 @@ class Estimator:
         arc, alpha = chord, 0.0
         if moving and chord > 1.0:
             alpha = math.atan2(ux * cy - uy * cx, ux * cx + uy * cy)  # chord vs heading, signed
-            if abs(alpha) < math.radians(60):
+            if abs(alpha) < math.radians(80):
                 arc = chord * abs(alpha) / math.sin(abs(alpha)) if alpha else chord
             else:
                 alpha = 0.0  # a turnaround or a stop: nothing better than the chord
         if arc <= self.s.max_speed_mps * dt:
             self.dist_m += arc
-        speed = fix.speed_mps if fix.speed_mps is not None else arc / dt
+        since_s = max(fix.t_s - self.accepted_t_s, dt)
+        mean_speed = (self.dist_m - self.accepted_dist_m) / since_s
+        speed = fix.speed_mps if fix.speed_mps is not None else min(max(mean_speed, 0.0), self.s.max_speed_mps)
         chord_heading = math.atan2(cx, cy) if chord > 1.0 else heading
         self._restart(fix, zx, zy, r, speed, chord_heading - alpha)
+
+    def _initialise_velocity(self, fix: Fix, zx: float, zy: float, r: float, dt: float) -> None:
+        """Second fix after a (re)start without Doppler: velocity from two points.
+
+        Starting from zero speed instead, the filter would lag behind the bike
+        for its first seconds and lose metres that a split cannot spare.
+        """
+        self.vx, self.vy = (zx - self.px) / dt, (zy - self.py) / dt
+        self.dist_m += math.hypot(zx - self.px, zy - self.py)
+        self.px, self.py = zx, zy
+        self.ppp, self.ppv, self.pvv = r, r / dt, 2 * r / (dt * dt)
+        self.initialising = False
+        self.t_s = self.accepted_t_s = fix.t_s
+        self.accepted_dist_m = self.dist_m
 
     def _restart(self, fix: Fix, zx: float, zy: float, r: float, speed_mps: float, heading_rad: float) -> None:
         if fix.speed_mps is not None and fix.track_deg is not None:
@@ -194,5 +225,7 @@ class Estimator:
         self.vx, self.vy = speed_mps * math.sin(heading_rad), speed_mps * math.cos(heading_rad)
         self.ppp, self.ppv = r, 0.0
         self.pvv = self.s.vel_sigma_mps**2 if fix.speed_mps is not None else 4.0
+        self.initialising = fix.speed_mps is None and self.dist_m == 0.0
         self.rejects = 0
-        self.t_s = fix.t_s
+        self.t_s = self.accepted_t_s = fix.t_s
+        self.accepted_dist_m = self.dist_m

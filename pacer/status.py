@@ -86,7 +86,7 @@ class Status:
     satellites: int | None
     advice: Cue  # FASTER, SLOWER or ON_PACE: the standing advice, with hysteresis
     sounds: tuple[Cue, ...] = ()  # cues to sound at this step (edges only)
-    new_split: Split | None = None  # the split passed at this step, if any
+    new_splits: tuple[Split, ...] = ()  # the splits passed at this step (a gap may cross two)
     last_split: Split | None = None  # the latest split passed, for the screen
     message: str = ""  # a short fault or state note for the screen ("gpsd gone")
 

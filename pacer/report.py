@@ -1,0 +1,90 @@
+"""Tables and documents about a plan and a run: the schedule, the split table, JSON.
+
+Pure formatting of values the session computed; shared by `pacer plan`,
+`pacer sim` and (later) `pacer report`, so a split reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from pacer.config import Config
+from pacer.status import Split, SplitKind
+from pacer.units import MILE_M, format_distance, format_duration, format_pace
+
+
+def schedule_table(config: Config) -> str:
+    plan = config.plan
+    unit = config.display.pace_unit
+    lines = [
+        f"{plan.name}: {format_distance(plan.distance_m, unit)} in {format_duration(plan.goal_s, 1)}",
+        f"{'mark':>10}  {'split':>8}  {'elapsed':>9}  {'pace/km':>7}  {'pace/mi':>7}",
+    ]
+    prev_m = 0.0
+    for mark_m, split_s, elapsed_s in plan.rows():
+        speed = (mark_m - prev_m) / split_s
+        lines.append(
+            f"{format_distance(mark_m, unit):>10}  {format_duration(split_s, 1):>8}  "
+            f"{format_duration(elapsed_s, 1):>9}  {format_pace(speed, 'km'):>7}  {format_pace(speed, 'mi'):>7}"
+        )
+        prev_m = mark_m
+    return "\n".join(lines)
+
+
+def _signed(x: float) -> str:
+    return f"{x:+.1f}"
+
+
+def split_table(config: Config, splits: Sequence[Split], finished: bool, title: str = "") -> str:
+    plan = config.plan
+    unit = config.display.pace_unit
+    head = f"{plan.name}: {format_distance(plan.distance_m, unit)}, goal {format_duration(plan.goal_s, 1)}"
+    lines = [head + (f", {title}" if title else "")]
+    lines.append(f"{'#':>3}  {'mark':>9}  {'target':>8}  {'actual':>8}  {'±':>6}  {'split':>7}  {'pace/' + unit:>7}")
+    prev_m = 0.0
+    for s in splits:
+        speed = (s.distance_m - prev_m) / s.split_s if s.split_s > 0 else None
+        tag = {SplitKind.FINISH: " finish", SplitKind.LAP: " lap"}.get(s.kind, "")
+        lines.append(
+            f"{s.index:>3}  {format_distance(s.distance_m, unit):>9}  {format_duration(s.target_s, 1):>8}  "
+            f"{format_duration(s.elapsed_s, 1):>8}  {_signed(s.delta_s):>6}  {format_duration(s.split_s, 1):>7}  "
+            f"{format_pace(speed, unit):>7}{tag}"
+        )
+        prev_m = s.distance_m
+    if finished and splits:
+        last = splits[-1]
+        verdict = "behind" if last.delta_s > 0 else "ahead of"
+        lines.append(f"finished in {format_duration(last.elapsed_s, 1)}, {abs(last.delta_s):.1f} s {verdict} the goal (± is actual - target: + is behind)")
+    else:
+        lines.append(f"not finished: {len(splits)} of {len(plan.marks_m)} marks passed (± is actual - target: + is behind)")
+    return "\n".join(lines)
+
+
+def split_record(s: Split) -> dict[str, Any]:
+    return {
+        "index": s.index,
+        "kind": s.kind.value,
+        "distance_m": round(s.distance_m, 3),
+        "target_s": round(s.target_s, 3),
+        "elapsed_s": round(s.elapsed_s, 3),
+        "delta_s": round(s.delta_s, 3),
+        "split_s": round(s.split_s, 3),
+        "split_target_s": round(s.split_target_s, 3),
+    }
+
+
+def splits_json(
+    config: Config, splits: Sequence[Split], finished: bool, track: str = "", extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    plan = config.plan
+    doc: dict[str, Any] = {
+        "plan": {"name": plan.name, "distance_m": plan.distance_m, "goal_s": plan.goal_s, "marks_m": list(plan.marks_m)},
+        "track": track,
+        "finished": finished,
+        "finish_s": splits[-1].elapsed_s if finished and splits else None,
+        "splits": [split_record(s) for s in splits],
+        "units": {"delta_s": "actual - target; positive is behind", "elapsed_s": "from the track's first point"},
+    }
+    if extra:
+        doc.update(extra)
+    return doc

@@ -1,0 +1,233 @@
+"""The state machine of a run: READY -> RUNNING -> FINISHED, one `step` per event.
+
+Like h11's connection object, the session is fed events (fixes, ticks, button
+presses) and returns a `Status`; it never reads a clock and never touches a
+device, so the Pi, the simulator and the tests drive the very same object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pacer.coach import AdviceState, advise, needed_speed_mps, projected_delta_s, tolerance_s
+from pacer.config import Config
+from pacer.events import Button, Event, Fix, FixMode, Press, Tick
+from pacer.filter import Estimator, FilterSettings
+from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
+
+StartMode = Literal["first_fix", "button", "moving"]
+
+MOVING_START_SPEED_MPS = 2.0  # auto-start: the bike is rolling faster than a walk
+
+
+@dataclass(frozen=True, slots=True)
+class _Sample:
+    t_s: float
+    dist_m: float
+
+
+class Session:
+    def __init__(
+        self,
+        config: Config,
+        start: StartMode = "first_fix",
+        filter_settings: FilterSettings = FilterSettings(),
+    ) -> None:
+        self.config = config
+        self.plan = config.plan
+        self.start_mode = start
+        self.estimator = Estimator(filter_settings)
+        self.tol_s = tolerance_s(self.plan, config.coach)
+        self.phase = Phase.READY
+        self.start_t_s: float | None = None
+        self.start_dist_m = 0.0
+        self.last: _Sample | None = None  # the latest committed (fix-based) progress
+        self.last_fix_t_s: float | None = None
+        self.last_mode = FixMode.NONE
+        self.satellites: int | None = None
+        self.gps = GpsState.LOST
+        self.message = ""
+        self.advice = AdviceState()
+        self.splits: list[Split] = []
+        self.next_mark = 0  # index into plan.marks_m
+        self.finish_s: float | None = None
+
+    # -- the one entry point --------------------------------------------------
+
+    def step(self, event: Event) -> Status:
+        sounds: list[Cue] = []
+        new_splits: list[Split] = []
+        if isinstance(event, Fix):
+            self._on_fix(event, sounds, new_splits)
+        elif isinstance(event, Tick):
+            self._on_tick(event, sounds)
+        elif isinstance(event, Press):
+            self._on_press(event, sounds, new_splits)
+        return self._status(event.t_s, sounds, new_splits)
+
+    def start(self, t_s: float) -> None:
+        """Start the run at `t_s` (GPS time): distance counts from here."""
+        if self.phase != Phase.READY:
+            return
+        self.phase = Phase.RUNNING
+        self.start_t_s = t_s
+        self.start_dist_m = self.estimator.dist_at(t_s)
+        self.last = _Sample(t_s, 0.0)
+
+    # -- events ---------------------------------------------------------------
+
+    def _on_fix(self, fix: Fix, sounds: list[Cue], new_splits: list[Split]) -> None:
+        if fix.mode < FixMode.TWO_D:
+            self._on_tick(Tick(fix.t_s, "no fix", fix.satellites), sounds)
+            return
+        if self.last_fix_t_s is not None and fix.t_s <= self.last_fix_t_s:
+            return  # a repeated or backward time: never accept it
+        was = self.gps
+        self.last_fix_t_s = fix.t_s
+        self.last_mode = fix.mode
+        if fix.satellites is not None:
+            self.satellites = fix.satellites
+        self.gps = GpsState.OK if fix.mode == FixMode.THREE_D else GpsState.DEGRADED
+        self.message = ""
+        if was == GpsState.LOST and self.phase == Phase.RUNNING:
+            sounds.append(Cue.GPS_BACK)
+        self.estimator.update(fix)
+        if self.phase == Phase.READY:
+            if self.start_mode == "first_fix" or (
+                self.start_mode == "moving" and self.estimator.speed_mps >= MOVING_START_SPEED_MPS
+            ):
+                self.start(fix.t_s)
+                sounds.append(Cue.START)
+            return
+        if self.phase != Phase.RUNNING:
+            return
+        assert self.start_t_s is not None and self.last is not None
+        now = _Sample(fix.t_s, self.estimator.dist_m - self.start_dist_m)
+        self._pass_marks(self.last, now, new_splits, sounds)
+        if now.dist_m > self.last.dist_m:
+            self.last = now
+        else:
+            self.last = _Sample(now.t_s, self.last.dist_m)
+
+    def _on_tick(self, tick: Tick, sounds: list[Cue]) -> None:
+        if tick.satellites is not None:
+            self.satellites = tick.satellites
+        lost = self.last_fix_t_s is None or tick.t_s - self.last_fix_t_s > self.config.coach.loss_timeout_s
+        if lost and self.gps != GpsState.LOST:
+            self.gps = GpsState.LOST
+            if self.phase == Phase.RUNNING:
+                sounds.append(Cue.GPS_LOST)
+        if lost:
+            self.message = tick.reason
+
+    def _on_press(self, press: Press, sounds: list[Cue], new_splits: list[Split]) -> None:
+        if press.button == Button.START and self.phase == Phase.READY:
+            self.start(press.t_s)
+            sounds.append(Cue.START)
+        elif press.button == Button.LAP and self.phase == Phase.RUNNING:
+            dist = self._dist_now(press.t_s)
+            new_splits.append(self._split(SplitKind.LAP, dist, press.t_s - self._start()))
+            sounds.append(Cue.SPLIT)
+        elif press.button == Button.STOP and self.phase == Phase.RUNNING:
+            self.phase = Phase.FINISHED
+            self.finish_s = press.t_s - self._start()
+            sounds.append(Cue.FINISH)
+        self.splits.extend(new_splits)
+
+    # -- splits ---------------------------------------------------------------
+
+    def _pass_marks(self, a: _Sample, b: _Sample, new_splits: list[Split], sounds: list[Cue]) -> None:
+        """Every mark between two estimates gets a split at the interpolated time."""
+        marks = self.plan.marks_m
+        start = self._start()
+        while self.next_mark < len(marks) and b.dist_m >= marks[self.next_mark]:
+            mark = marks[self.next_mark]
+            frac = (mark - a.dist_m) / (b.dist_m - a.dist_m) if b.dist_m > a.dist_m else 1.0
+            t_cross = a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)
+            last = self.next_mark == len(marks) - 1
+            split = self._split(SplitKind.FINISH if last else SplitKind.MARK, mark, t_cross - start)
+            new_splits.append(split)
+            self.splits.append(split)
+            self.next_mark += 1
+            if last:
+                self.phase = Phase.FINISHED
+                self.finish_s = split.elapsed_s
+                sounds.append(Cue.FINISH)
+            else:
+                sounds.append(Cue.SPLIT)
+
+    def _split(self, kind: SplitKind, dist_m: float, elapsed_s: float) -> Split:
+        prev_t = self.splits[-1].elapsed_s if self.splits else 0.0
+        prev_target = self.splits[-1].target_s if self.splits else 0.0
+        target = self.plan.target_elapsed_s(dist_m)
+        return Split(
+            index=len(self.splits) + 1,
+            kind=kind,
+            distance_m=dist_m,
+            target_s=target,
+            elapsed_s=elapsed_s,
+            split_target_s=target - prev_target,
+            split_s=elapsed_s - prev_t,
+        )
+
+    # -- the status -----------------------------------------------------------
+
+    def _start(self) -> float:
+        assert self.start_t_s is not None
+        return self.start_t_s
+
+    def _dist_now(self, t_s: float) -> float:
+        """Committed distance, dead-reckoned forward while fixes are missing."""
+        if self.phase == Phase.READY or self.last is None:
+            return 0.0
+        if self.phase == Phase.FINISHED:
+            return self.last.dist_m
+        return max(self.last.dist_m, self.estimator.dist_at(t_s) - self.start_dist_m)
+
+    def _status(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
+        plan = self.plan
+        speed = self.estimator.speed_mps if self.estimator.started else None
+        if self.phase == Phase.READY:
+            return Status(
+                t_s=t_s, phase=self.phase, plan_name=plan.name, elapsed_s=0.0, dist_m=0.0,
+                total_m=plan.distance_m, speed_mps=speed, delta_s=0.0,
+                target_speed_mps=plan.target_speed_mps(0.0),
+                needed_speed_mps=plan.target_speed_mps(0.0), next_mark_m=plan.marks_m[0],
+                split_number=1, split_count=len(plan.marks_m), projected_finish_s=plan.goal_s,
+                gps=self.gps, satellites=self.satellites, advice=Cue.ON_PACE, sounds=tuple(sounds),
+                message=self.message,
+            )
+        start = self._start()
+        if self.phase == Phase.FINISHED:
+            assert self.finish_s is not None
+            finish_dist = min(self._dist_now(t_s), plan.distance_m)
+            delta = self.finish_s - plan.target_elapsed_s(finish_dist)
+            return Status(
+                t_s=t_s, phase=self.phase, plan_name=plan.name, elapsed_s=self.finish_s,
+                dist_m=finish_dist, total_m=plan.distance_m, speed_mps=speed, delta_s=delta,
+                target_speed_mps=plan.target_speed_mps(finish_dist), needed_speed_mps=None,
+                next_mark_m=None, split_number=len(plan.marks_m), split_count=len(plan.marks_m),
+                projected_finish_s=self.finish_s, gps=self.gps, satellites=self.satellites,
+                advice=Cue.ON_PACE, sounds=tuple(sounds), new_splits=tuple(new_splits),
+                last_split=self.splits[-1] if self.splits else None, message=self.message,
+            )
+        elapsed = t_s - start
+        dist = self._dist_now(t_s)
+        delta = elapsed - plan.target_elapsed_s(dist)
+        target_speed = plan.target_speed_mps(dist)
+        if self.gps != GpsState.LOST:
+            proj = projected_delta_s(delta, speed, target_speed, self.config.coach.horizon_s)
+            self.advice, cue = advise(self.advice, proj, self.tol_s, t_s, self.config.coach)
+            if cue is not None and not sounds:
+                sounds.append(cue)
+        return Status(
+            t_s=t_s, phase=self.phase, plan_name=plan.name, elapsed_s=elapsed, dist_m=dist,
+            total_m=plan.distance_m, speed_mps=speed, delta_s=delta, target_speed_mps=target_speed,
+            needed_speed_mps=needed_speed_mps(plan, dist, elapsed),
+            next_mark_m=plan.marks_m[self.next_mark], split_number=self.next_mark + 1,
+            split_count=len(plan.marks_m), projected_finish_s=plan.goal_s + delta, gps=self.gps,
+            satellites=self.satellites, advice=self.advice.advice, sounds=tuple(sounds),
+            new_splits=tuple(new_splits), last_split=self.splits[-1] if self.splits else None,
+            message=self.message,
+        )

@@ -1,0 +1,126 @@
+"""Wire the simulated world for `pacer sim`: GPX source, clock, screen, buzzer, progress.
+
+The loop itself is `sim.replay.replay`; this module only picks the sinks the
+command line asked for and keeps them within a budget (a terminal cannot show
+500 frames a second, a PNG folder can).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pacer.config import Config
+from pacer.session import Session
+from pacer.status import Split, Status
+from sim.clock import SimClock
+from sim.gpx_source import load_gpx, replay_events
+from sim.replay import replay
+
+TERMINAL_MAX_FPS = 12.0
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    display: str = "none"
+    speed: float | None = None  # None: the default for the display
+    buzzer: str = "active"
+    terminal_run_s: float = 20.0
+    progress: bool | None = None  # None: when stderr is a terminal
+
+
+@dataclass
+class SimResult:
+    splits: list[Split]
+    finished: bool
+    summary: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    sounds: list[Any] = field(default_factory=list)
+
+
+class _Progress:
+    """One line on stderr: a bar of distance, elapsed, and the delta."""
+
+    def __init__(self, total_m: float, stream: Any = sys.stderr) -> None:
+        self.total_m, self.stream, self.last_wall = total_m, stream, -1.0
+
+    def __call__(self, status: Status) -> None:
+        from pacer.units import format_duration
+
+        frac = min(1.0, status.dist_m / self.total_m) if self.total_m else 0.0
+        width = 30
+        bar = "#" * int(frac * width) + "." * (width - int(frac * width))
+        self.stream.write(
+            f"\r[{bar}] {100 * frac:5.1f}%  {status.dist_m:7.0f} m  {format_duration(status.elapsed_s):>7}  "
+            f"{status.delta_s:+5.1f} s  {status.gps.value:>4}  "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
+    from pacer.screen import render
+    from sim.buzzer import make_buzzer
+    from sim.display import make_display
+
+    track = load_gpx(track_path)
+    display = make_display(options.display)
+    speed = options.speed
+    if speed is None:
+        speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
+    clock = SimClock(rate=speed)
+    session = Session(config, start="first_fix")
+    buzzer = make_buzzer(options.buzzer)
+    first_t = track.fixes[0].t_s
+    sinks = []
+    frame_budget_s = speed / TERMINAL_MAX_FPS if options.display == "terminal" and math.isfinite(speed) else 0.0
+    last_frame_t = [-math.inf]
+
+    def show(status: Status) -> None:
+        if status.t_s - last_frame_t[0] >= frame_budget_s or status.sounds or status.new_splits:
+            display.show(render(status, config.display), status.t_s - first_t)
+            last_frame_t[0] = status.t_s
+
+    def sound(status: Status) -> None:
+        for cue in status.sounds:
+            buzzer.play(cue, status.t_s - first_t)
+        buzzer.advance(status.t_s - first_t)
+
+    if options.display != "none":
+        sinks.append(show)
+    sinks.append(sound)
+    progress = None
+    want_progress = options.progress if options.progress is not None else sys.stderr.isatty()
+    if want_progress:
+        progress = _Progress(config.plan.distance_m)
+        sinks.append(progress)
+    try:
+        result = replay(replay_events(track.fixes), session, clock, sinks)
+    finally:
+        if progress:
+            progress.close()
+        display.close()
+        buzzer.close()
+    notes = []
+    if track.dropped_repeated or track.dropped_backward:
+        notes.append(
+            f"note: {track.dropped_repeated} points with a repeated time and {track.dropped_backward} "
+            "with a time going backward were skipped"
+        )
+    if not result.finished:
+        reached = result.final.dist_m if result.final else 0.0
+        notes.append(f"note: the track ended at {reached:.0f} m, before the plan's {config.plan.distance_m:.0f} m")
+    summary = {
+        "fixes": result.fixes,
+        "steps": result.steps,
+        "track_duration_s": round(track.duration_s, 3),
+        "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
+        "buzzer": buzzer.log_summary() if hasattr(buzzer, "log_summary") else None,
+    }
+    return SimResult(result.splits, result.finished, summary, notes, result.sounds)
