@@ -183,11 +183,12 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
     pace_unit = disp.get("pace_unit") or ("mi" if _is_miles(values["plan"].get("distance", 0.0)) else "km")
     display = DisplayPrefs(pace_unit=pace_unit, needed_as=disp.get("needed", "pace"))
     c = values.get("coach", {})
+    default = CoachSettings()
     coach = CoachSettings(
         tolerance_s=c.get("tolerance"),
-        horizon_s=c.get("horizon", CoachSettings.horizon_s),
-        reminder_s=c.get("reminder", CoachSettings.reminder_s),
-        loss_timeout_s=c.get("loss_timeout", CoachSettings.loss_timeout_s),
+        horizon_s=c.get("horizon", default.horizon_s),
+        reminder_s=c.get("reminder", default.reminder_s),
+        loss_timeout_s=c.get("loss_timeout", default.loss_timeout_s),
     )
     extra = {k: raw[k] for k in OPEN_SECTIONS if k in raw}
     return Config(plan, display, coach, values.get("route", {}).get("mode", "free"), path, extra)
