@@ -77,7 +77,7 @@ def load_gpx(path: str | Path) -> Track:
     try:
         gpx = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as e:
-        raise TrackError(f"{p}: not a well-formed GPX file: {e.original_exception or e}") from None
+        raise TrackError(f"{p}: not a well-formed GPX file: {getattr(e, 'original_exception', None) or e}") from None
     except gpxpy.gpx.GPXException as e:
         msg = str(e)
         m = re.search(r"\.\.\. (.*?) \(", msg)
