@@ -81,7 +81,7 @@ def splits_json(
         "plan": {"name": plan.name, "distance_m": plan.distance_m, "goal_s": plan.goal_s, "marks_m": list(plan.marks_m)},
         "track": track,
         "finished": finished,
-        "finish_s": splits[-1].elapsed_s if finished and splits else None,
+        "finish_s": round(splits[-1].elapsed_s, 3) if finished and splits else None,
         "splits": [split_record(s) for s in splits],
         "units": {"delta_s": "actual - target; positive is behind", "elapsed_s": "from the track's first point"},
     }

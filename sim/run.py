@@ -66,7 +66,7 @@ class _Progress:
 
 def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     from pacer.screen import render
-    from sim.buzzer import make_buzzer
+    from sim.buzzer import SimBuzzer
     from sim.display import make_display
 
     track = load_gpx(track_path)
@@ -76,7 +76,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
     clock = SimClock(rate=speed)
     session = Session(config, start="first_fix")
-    buzzer = make_buzzer(options.buzzer)
+    buzzer = SimBuzzer(tonal=options.buzzer == "tonal")
     first_t = track.fixes[0].t_s
     sinks = []
     frame_budget_s = speed / TERMINAL_MAX_FPS if options.display == "terminal" and math.isfinite(speed) else 0.0
@@ -88,9 +88,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             last_frame_t[0] = status.t_s
 
     def sound(status: Status) -> None:
-        for cue in status.sounds:
-            buzzer.play(cue, status.t_s - first_t)
-        buzzer.advance(status.t_s - first_t)
+        buzzer.feed(status)
 
     if options.display != "none":
         sinks.append(show)
@@ -106,7 +104,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         if progress:
             progress.close()
         display.close()
-        buzzer.close()
+        buzzer.close()  # lets the last pattern (FINISH) play out in simulated time
     notes = []
     if track.dropped_repeated or track.dropped_backward:
         notes.append(
@@ -121,6 +119,12 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "steps": result.steps,
         "track_duration_s": round(track.duration_s, 3),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
-        "buzzer": buzzer.log_summary() if hasattr(buzzer, "log_summary") else None,
+        "buzzer": {
+            "kind": options.buzzer,
+            "pin_changes": len(buzzer.pin.states) - 1,
+            "changes": [
+                {"t_s": round(x.t_s - first_t, 4), "cue": x.cue.value, "tone_hz": x.tone_hz} for x in buzzer.log
+            ],
+        },
     }
     return SimResult(result.splits, result.finished, summary, notes, result.sounds)
