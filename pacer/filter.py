@@ -13,9 +13,11 @@ noisy heading shrinks it by cos(heading error), about -var(v)/(2|v|) per
 second) and the filtered speed times the time step (a noisy velocity's
 magnitude is long by about +var(v)/(2|v|)). The two first-order biases cancel;
 measured on real and generated tracks, the mean is closer than either alone.
-After a gap (a GPS outage, or "smart recording"), the distance
-covered is the arc of a circle tangent to the old heading through the new fix:
-exact on a straight road and on a steady bend, where a chord would cut short.
+After a gap (a GPS outage), the distance covered is the arc of a circle
+tangent to the old heading through the new fix: exact on a straight road and
+on a steady bend, where a chord would cut short. A source that is sparse on
+purpose ("smart recording", a point only where the heading changes) runs
+straight between its points, so there the chord is right.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 
 from pacer.events import Fix, FixMode
 from pacer.geo import LocalPlane
+
+
+SPARSE_GAP_RATE = 0.15  # above this share of gaps, the source records sparsely on purpose
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,7 @@ class Estimator:
         self.ppp = self.ppv = self.pvv = 0.0
         self.rejects = 0
         self.initialising = False  # True between the first and second fix without Doppler
+        self.gap_rate = 0.0  # running share of intervals that are gaps: high for "smart recording"
         self.accepted_t_s = 0.0  # the last fix the filter took
         self.accepted_dist_m = 0.0
 
@@ -90,6 +96,7 @@ class Estimator:
         if self.initialising and dt <= self.s.gap_s and fix.speed_mps is None:
             self._initialise_velocity(fix, zx, zy, r, dt)
             return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
+        self.gap_rate = 0.9 * self.gap_rate + (0.1 if dt > self.s.gap_s else 0.0)
         if dt > self.s.gap_s:
             self._bridge_gap(fix, zx, zy, r, dt)
             return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
@@ -190,7 +197,9 @@ class Estimator:
         ux, uy, moving = self._heading()
         heading = math.atan2(ux, uy) if moving else math.atan2(cx, cy)
         arc, alpha = chord, 0.0
-        if moving and chord > 1.0:
+        # A receiver that lost fixes on a bend: the arc. A "smart recording" file, whose
+        # points are sparse on purpose and fall where the heading changes: the chord.
+        if moving and chord > 1.0 and self.gap_rate < SPARSE_GAP_RATE:
             alpha = math.atan2(ux * cy - uy * cx, ux * cx + uy * cy)  # chord vs heading, signed
             if abs(alpha) < math.radians(80):
                 arc = chord * abs(alpha) / math.sin(abs(alpha)) if alpha else chord

@@ -105,10 +105,7 @@ class Session:
         assert self.start_t_s is not None and self.last is not None
         now = _Sample(fix.t_s, self.estimator.dist_m - self.start_dist_m)
         self._pass_marks(self.last, now, new_splits, sounds)
-        if now.dist_m > self.last.dist_m:
-            self.last = now
-        else:
-            self.last = _Sample(now.t_s, self.last.dist_m)
+        self.last = now  # not a running maximum: that would ratchet noise into distance
 
     def _on_tick(self, tick: Tick, sounds: list[Cue]) -> None:
         if tick.satellites is not None:
@@ -183,7 +180,7 @@ class Session:
             return 0.0
         if self.phase == Phase.FINISHED:
             return self.last.dist_m
-        return max(self.last.dist_m, self.estimator.dist_at(t_s) - self.start_dist_m)
+        return self.estimator.dist_at(t_s) - self.start_dist_m
 
     def _status(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
         plan = self.plan

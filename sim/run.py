@@ -55,7 +55,7 @@ class _Progress:
         bar = "#" * int(frac * width) + "." * (width - int(frac * width))
         self.stream.write(
             f"\r[{bar}] {100 * frac:5.1f}%  {status.dist_m:7.0f} m  {format_duration(status.elapsed_s):>7}  "
-            f"{status.delta_s:+5.1f} s  {status.gps.value:>4}  "
+            f"{status.delta_s:+5.1f} s  {status.gps.value:>4}\x1b[K"
         )
         self.stream.flush()
 
@@ -116,6 +116,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         notes.append(f"note: the track ended at {reached:.0f} m, before the plan's {config.plan.distance_m:.0f} m")
     summary = {
         "fixes": result.fixes,
+        "final_dist_m": round(result.final.dist_m, 3) if result.final else 0.0,
         "steps": result.steps,
         "track_duration_s": round(track.duration_s, 3),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
