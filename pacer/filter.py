@@ -13,7 +13,8 @@ noisy heading shrinks it by cos(heading error), about -var(v)/(2|v|) per
 second) and the filtered speed times the time step (a noisy velocity's
 magnitude is long by about +var(v)/(2|v|)). The two first-order biases cancel;
 measured on real and generated tracks, the mean is closer than either alone.
-After a gap (a GPS outage), the distance covered is the arc of a circle
+After a gap (a GPS outage), the distance covered is the mean Doppler speed
+at its two ends times its length when the receiver gives speed, else the arc of a circle
 tangent to the old heading through the new fix: exact on a straight road and
 on a steady bend, where a chord would cut short. A source that is sparse on
 purpose ("smart recording", a point only where the heading changes) runs
@@ -205,6 +206,11 @@ class Estimator:
                 arc = chord * abs(alpha) / math.sin(abs(alpha)) if alpha else chord
             else:
                 alpha = 0.0  # a turnaround or a stop: nothing better than the chord
+        if moving and fix.speed_mps is not None and chord > 1.0 and self.gap_rate < SPARSE_GAP_RATE:
+            # Doppler at both ends: a paced bike's speed barely changes in a gap, and the
+            # mean speed knows nothing of the chord's ends, each off by the GNSS error.
+            by_speed = 0.5 * (self.speed_mps + fix.speed_mps) * dt
+            arc = min(max(by_speed, 0.9 * chord), 1.6 * chord)
         if arc <= self.s.max_speed_mps * dt:
             self.dist_m += arc
         since_s = max(fix.t_s - self.accepted_t_s, dt)

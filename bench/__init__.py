@@ -1,0 +1,1 @@
+"""Benchmarks of pacer: accuracy and speed, as ratios and distributions, one command."""
