@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_sim.add_argument("--speed", type=_parse_speed, metavar="N|max", help="replay N times faster than real time, or 'max' (default: a whole run in ~20 s in the terminal; max otherwise)")
     p_sim.add_argument("--display", default=None, metavar="terminal|none|png:DIR|gif:FILE", help="where the emulated OLED shows its frames (default: terminal, or none with --json)")
     p_sim.add_argument("--buzzer", choices=("active", "tonal"), default="active", help="emulate an active buzzer (gpiozero Buzzer) or a passive one (TonalBuzzer)")
+    p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
     return parser
 
@@ -115,7 +116,9 @@ def cmd_sim(args: argparse.Namespace) -> int:
     if args.json and display == "terminal":
         raise UsageError("--json writes the splits to stdout, so --display terminal cannot share it; use --display none, png:DIR or gif:FILE")
     config = load_config(plan_path)
-    options = SimOptions(display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S)
+    options = SimOptions(
+        display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S, via_gpsd=args.via_gpsd
+    )
     result = run_sim(track_path, config, options)
     if args.json:
         from pacer.report import splits_json

@@ -36,7 +36,7 @@ SPARSE_GAP_RATE = 0.15  # above this share of gaps, the source records sparsely 
 @dataclass(frozen=True, slots=True)
 class FilterSettings:
     accel_psd: float = 0.5  # white-noise acceleration spectral density (m^2/s^3): how fast speed may change
-    pos_sigma_m: float = 1.5  # per-axis position noise when the receiver does not say (eph)
+    pos_sigma_m: float = 1.5  # per-axis position noise the filter assumes (white part)
     vel_sigma_mps: float = 0.15  # per-axis Doppler velocity noise
     gate_sigma: float = 6.0  # fixes this many sigmas off the prediction are rejected
     max_rejects: int = 5  # ... unless this many in a row: then the filter restarts there
@@ -137,9 +137,9 @@ class Estimator:
     # -- the pieces -----------------------------------------------------------
 
     def _pos_var(self, fix: Fix) -> float:
+        # Not from fix.eph_m: without the receiver's GST sentence, gpsd makes eph up from
+        # HDOP times a fixed range error (17 m for HDOP 0.9), which is no measurement.
         sigma = self.s.pos_sigma_m
-        if fix.eph_m is not None and fix.eph_m > 0:
-            sigma = max(sigma, fix.eph_m / 2.45)  # eph is a 95 % radius; per-axis sigma
         if fix.mode == FixMode.TWO_D:
             sigma *= 1.5
         return sigma * sigma

@@ -21,6 +21,7 @@ from sim.gpx_source import load_gpx, replay_events
 from sim.replay import replay
 
 TERMINAL_MAX_FPS = 12.0
+GPSD_MAX_SPEEDUP = 50.0  # "--speed max" through gpsd: it takes 1 Hz NMEA this fast without merging epochs
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class SimOptions:
     buzzer: str = "active"
     terminal_run_s: float = 20.0
     progress: bool | None = None  # None: when stderr is a terminal
+    via_gpsd: bool = False  # through NMEA, a real gpsd and the Pi's gpsd source
 
 
 @dataclass
@@ -99,7 +101,14 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         progress = _Progress(config.plan.distance_m)
         sinks.append(progress)
     try:
-        result = replay(replay_events(track.fixes), session, clock, sinks)
+        if options.via_gpsd:
+            from sim.via_gpsd import gpsd_events
+
+            gpsd_speed = speed if math.isfinite(speed) else GPSD_MAX_SPEEDUP
+            with gpsd_events(track.fixes, gpsd_speed) as events:
+                result = replay(events, session, SimClock(), sinks)  # gpsd paces the events itself
+        else:
+            result = replay(replay_events(track.fixes), session, clock, sinks)
     finally:
         if progress:
             progress.close()
