@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_sim.add_argument("--speed", type=_parse_speed, metavar="N|max", help="replay N times faster than real time, or 'max' (default: a whole run in ~20 s in the terminal; max otherwise)")
     p_sim.add_argument("--display", default=None, metavar="terminal|none|png:DIR|gif:FILE", help="where the emulated OLED shows its frames (default: terminal, or none with --json)")
     p_sim.add_argument("--buzzer", choices=("active", "tonal"), default="active", help="emulate an active buzzer (gpiozero Buzzer) or a passive one (TonalBuzzer)")
+    p_run = sub.add_parser(
+        "run",
+        help="pace on the bike: gpsd, OLED, buzzer and buttons (the Pi's main loop)",
+        description="The on-device loop: read fixes from gpsd, pace against the plan, show it on the OLED and "
+        "buzzer. Runs off the Pi with GPIOZERO_PIN_FACTORY=mock and display = \"none\".",
+    )
+    p_run.add_argument("--config", default="/etc/pacer/pacer.toml", metavar="PACER.toml", help="plan and [device] wiring (default: %(default)s)")
     p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
     return parser
@@ -80,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_plan(args)
         if args.command == "sim":
             return cmd_sim(args)
+        if args.command == "run":
+            return cmd_run(args)
     except PacerError as e:
         print(f"pacer: error: {e}", file=sys.stderr)
         return 2
@@ -130,6 +139,23 @@ def cmd_sim(args: argparse.Namespace) -> int:
         print(split_table(config, result.splits, result.finished, title=f"replayed from {track_path.name}"))
         for line in result.notes:
             print(line)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from hw.device_config import device_config
+    from hw.run import run_device, stop_on_sigterm, systemd_notifier
+    from pacer.config import load_config
+    from pacer.report import split_table
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = load_config(args.config)
+    dev = device_config(config)
+    result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm())
+    finished = result.final is not None and result.final.phase.value == "finished"
+    print(split_table(config, result.splits, finished, title="on the bike"))
     return 0
 
 

@@ -1,0 +1,67 @@
+"""The [device] section of /etc/pacer/pacer.toml: what is wired where on the Pi.
+
+Checked like the plan (one sentence naming file, key and what was expected);
+kept out of pacer/config.py because only the Pi world reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pacer.config import Config
+from pacer.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    gpsd_host: str = "127.0.0.1"
+    gpsd_port: int = 2947
+    gpsd_backend: str = "stream"  # "stream" reads every report; "poll" is gpsd-py3
+    gps_rate_hz: float = 5.0
+    start: str = "button"  # "button" or "moving"
+    display: str = "ssd1306"  # "ssd1306", "sh1106" or "none"
+    i2c_port: int = 1
+    i2c_address: int = 0x3C
+    rotate: int = 0
+    contrast: int = 255
+    buzzer: str = "active"  # "active", "tonal" or "none"
+    buzzer_pin: int = 18
+    buttons: dict[str, int] = field(default_factory=lambda: {"start": 17, "lap": 27, "stop": 22})
+    button_pin: int | None = None  # one button: short = start/lap, long = stop
+
+
+_CHOICES = {
+    "gpsd_backend": ("stream", "poll"),
+    "start": ("button", "moving"),
+    "display": ("ssd1306", "sh1106", "none"),
+    "buzzer": ("active", "tonal", "none"),
+}
+
+
+def device_config(config: Config) -> DeviceConfig:
+    raw: dict[str, Any] = config.extra.get("device", {})
+    defaults = DeviceConfig()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = f"{config.source_path}: device.{key}"
+        if not hasattr(defaults, key):
+            known = ", ".join(DeviceConfig.__dataclass_fields__)
+            raise ConfigError(f"{where}: unknown key; expected one of {known}")
+        expected = getattr(defaults, key)
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise ConfigError(f"{where}: expected one of {', '.join(map(repr, _CHOICES[key]))}, got {value!r}")
+        if key == "buttons":
+            if not isinstance(value, dict) or not set(value) <= {"start", "lap", "stop"} or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+            ):
+                raise ConfigError(f"{where}: expected a table such as {{start = 17, lap = 27, stop = 22}} (BCM pins)")
+        elif key == "button_pin":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ConfigError(f"{where}: expected a BCM pin number, got {value!r}")
+        elif isinstance(expected, bool) or not isinstance(value, type(expected)) and not (
+            isinstance(expected, float) and isinstance(value, int) and not isinstance(value, bool)
+        ):
+            raise ConfigError(f"{where}: expected {type(expected).__name__}, got {value!r}")
+        values[key] = value
+    return DeviceConfig(**values)

@@ -1,0 +1,170 @@
+"""`pacer run`: the on-device loop — gpsd in, session, OLED + buzzer out, buttons, watchdog.
+
+Every part is built from the [device] config and may fail on its own: a display
+or buzzer that cannot open or dies mid-run is logged and the loop goes on
+without it; gpsd gone is a tick with a reason, shown on the screen. SIGTERM
+(systemd stop) ends the loop cleanly after the current step.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from pacer.clock import Clock
+from pacer.config import Config
+from pacer.events import Fix, Tick
+from pacer.screen import render
+from pacer.session import Session
+from pacer.status import Phase, Status
+from hw.device_config import DeviceConfig
+
+log = logging.getLogger("pacer.hw.run")
+
+
+class _NoPart:
+    """Stands in for a part the config leaves out ("none")."""
+
+    def show(self, image: Any, t_s: float | None = None) -> None: ...
+    def feed(self, status: Status) -> None: ...
+    def advance(self, t_s: float) -> None: ...
+    def poll(self) -> list[Any]:
+        return []
+    def close(self, *args: Any) -> None: ...
+
+
+@dataclass
+class DeviceRun:
+    statuses: int = 0
+    final: Status | None = None
+    splits: list[Any] = field(default_factory=list)
+
+
+class _GpsTime:
+    """GPS time now, from the last event's GPS time and the monotonic clock since."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock, self.event_t_s, self.wall_s = clock, None, clock.now()
+
+    def mark(self, t_s: float) -> None:
+        self.event_t_s, self.wall_s = t_s, self.clock.now()
+
+    def __call__(self) -> float:
+        if self.event_t_s is None:
+            return self.clock.now()
+        return self.event_t_s + (self.clock.now() - self.wall_s)
+
+
+def run_device(
+    config: Config,
+    dev: DeviceConfig,
+    source: Iterator[Fix | Tick] | None = None,
+    clock: Clock | None = None,
+    display: Any = None,
+    buzzer: Any = None,
+    buttons: Any = None,
+    notify: Callable[[str], None] | None = None,
+    on_status: Callable[[Status], None] | None = None,
+    stop: threading.Event | None = None,
+    finish_hold_s: float = 5.0,
+) -> DeviceRun:
+    """Run until the finish has been shown `finish_hold_s`, the source ends, or `stop` is set."""
+    from hw.clock import MonotonicClock
+
+    clock = clock or MonotonicClock()
+    stop = stop or threading.Event()
+    gps_time = _GpsTime(clock)
+    if source is None:
+        from hw.gpsd_source import GpsdSource
+
+        source = GpsdSource(dev.gpsd_host, dev.gpsd_port, clock, dev.gps_rate_hz, dev.gpsd_backend)  # type: ignore[arg-type]
+    display = display if display is not None else _open_display(dev)
+    buzzer = buzzer if buzzer is not None else _open_buzzer(dev)
+    buttons = buttons if buttons is not None else _open_buttons(dev, gps_time)
+    notify = notify or (lambda _msg: None)
+    session = Session(config, start=dev.start)  # type: ignore[arg-type]
+    out = DeviceRun()
+    notify("READY=1")
+    finished_at: float | None = None
+
+    def step(event: Any) -> None:
+        status = session.step(event)
+        out.statuses += 1
+        out.final = status
+        out.splits.extend(status.new_splits)
+        display.show(render(status, config.display), status.t_s)
+        buzzer.feed(status)
+        if on_status:
+            on_status(status)
+
+    try:
+        for event in source:
+            gps_time.mark(event.t_s)
+            for press in buttons.poll():
+                step(press)
+            step(event)
+            notify("WATCHDOG=1")
+            if out.final is not None and out.final.phase == Phase.FINISHED:
+                finished_at = clock.now() if finished_at is None else finished_at
+                if clock.now() - finished_at >= finish_hold_s:
+                    break
+            if stop.is_set():
+                break
+    finally:
+        close = getattr(source, "close", None)
+        if close:
+            close()
+        for part in (buttons, buzzer, display):
+            try:
+                part.close()
+            except Exception as e:  # a part failing to close must not hide the run's result
+                log.warning("closing %s failed: %s", type(part).__name__, e)
+        notify("STOPPING=1")
+    return out
+
+
+def _open_display(dev: DeviceConfig) -> Any:
+    if dev.display == "none":
+        return _NoPart()
+    from hw.display import OledDisplay
+
+    return OledDisplay(dev.display, dev.i2c_port, dev.i2c_address, dev.rotate, dev.contrast)
+
+
+def _open_buzzer(dev: DeviceConfig) -> Any:
+    if dev.buzzer == "none":
+        return _NoPart()
+    from hw.buzzer import make_hw_buzzer
+
+    return make_hw_buzzer(dev.buzzer, dev.buzzer_pin)
+
+
+def _open_buttons(dev: DeviceConfig, now_gps_s: Callable[[], float]) -> Any:
+    from hw.buttons import ButtonSource
+
+    pins: Any = dev.button_pin if dev.button_pin is not None else dev.buttons
+    return ButtonSource(pins, now_gps_s=now_gps_s)
+
+
+def systemd_notifier() -> Callable[[str], None]:
+    """sdnotify when running under systemd (NOTIFY_SOCKET set), else nothing."""
+    import os
+
+    if not os.environ.get("NOTIFY_SOCKET"):
+        return lambda _msg: None
+    try:
+        import sdnotify
+    except ImportError:
+        log.warning("NOTIFY_SOCKET is set but sdnotify is not installed: no watchdog pings")
+        return lambda _msg: None
+    notifier = sdnotify.SystemdNotifier()
+    return notifier.notify
+
+
+def stop_on_sigterm() -> threading.Event:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    return stop
