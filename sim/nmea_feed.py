@@ -131,6 +131,7 @@ class NmeaFeed:
         self._lock = threading.Lock()
         self._client: socket.socket | None = None
         self._thread = threading.Thread(target=self._serve, name="nmea-feed", daemon=True)
+        self._unplugged = threading.Event()
         self.sent_epochs = 0
         self.dropped_epochs = 0
         self.connections = 0
@@ -160,6 +161,16 @@ class NmeaFeed:
                 self._client.close()
                 self._client = None
         self._listener.close()
+
+    def unplug(self) -> None:
+        """The receiver loses power or its cable comes out. On the Pi's UART (hw/README.md)
+        gpsd keeps the serial port open and hears silence, so the connection stays
+        and the epochs meanwhile are lost."""
+        self._unplugged.set()
+
+    def replug(self) -> None:
+        """The receiver talks again."""
+        self._unplugged.clear()
 
     def __enter__(self) -> NmeaFeed:
         return self.start()
@@ -204,7 +215,7 @@ class NmeaFeed:
         payload = "".join(line + "\r\n" for line in epoch.lines).encode("ascii", "replace")
         with self._lock:
             client = self._client
-        if client is None:
+        if client is None or self._unplugged.is_set():
             self.dropped_epochs += 1
             return
         try:

@@ -59,11 +59,12 @@ def test_via_gpsd_matches_the_direct_replay_within_a_tenth(capsys, track, plan):
         assert a["elapsed_s"] == pytest.approx(b["elapsed_s"], abs=0.1)
 
 
-def test_gpsd_killed_and_restarted_mid_run_shows_gps_lost_and_recovers(tmp_path):
+def paced_run_with_fault(tmp_path, fault_on, fault_off, fault_wall_s=1.0):
+    """The bundled mile through gpsd at 20x, with a fault from 100 s into the run
+    lasting `fault_wall_s` of wall time; every status the session gave."""
     track = load_gpx(TRACKS / "mile_road_1hz.gpx")
-    truth = json.loads((TRACKS / "mile_road_1hz.truth.json").read_text())
     # Ticks run on the wall clock while the data runs 20x: a loss timeout of 0.5 s of
-    # wall time stands for the default 3 s; gpsd is down 1 s, 20 s of the run.
+    # wall time stands for the default 3 s; the fault lasts 1 s, 20 s of the run.
     plan = tmp_path / "mile.toml"
     plan.write_text((PLANS / "mile_4_40.toml").read_text() + "[coach]\nloss_timeout = 0.5\n")
     session = Session(load_config(plan))
@@ -72,28 +73,43 @@ def test_gpsd_killed_and_restarted_mid_run_shows_gps_lost_and_recovers(tmp_path)
     statuses = []
     with NmeaFeed(epochs_from_fixes(track.fixes), clock, speedup=speedup) as feed, run_gpsd(feed.port) as daemon:
         source = GpsdSource(port=daemon.port, clock=clock, rate_hz=speedup, backend="stream", tick_interval_s=0.05)
-        killed = restarted = False
+        fault_at = None
+        ended = False
         try:
             for event in source:
-                status = session.step(event)
-                statuses.append(status)
-                elapsed = event.t_s - track.fixes[0].t_s
-                if not killed and isinstance(event, Fix) and elapsed > 100:
-                    daemon.kill()
-                    killed, kill_at = True, clock.now()
-                if killed and not restarted and clock.now() - kill_at > 1.0:
-                    daemon.restart()
-                    restarted = True
+                statuses.append(session.step(event))
+                if fault_at is None and isinstance(event, Fix) and event.t_s - track.fixes[0].t_s > 100:
+                    fault_on(daemon, feed)
+                    fault_at = clock.now()
+                if fault_at is not None and not ended and clock.now() - fault_at > fault_wall_s:
+                    fault_off(daemon, feed)
+                    ended = True
                 if session.phase.value == "finished" or (feed.finished and isinstance(event, Fix) and event.t_s >= track.fixes[-1].t_s):
                     break
         finally:
             source.close()
-    assert killed and restarted
+    assert fault_at is not None and ended
+    return statuses
+
+
+def assert_lost_then_back_with_splits_right(statuses, reason):
+    truth = json.loads((TRACKS / "mile_road_1hz.truth.json").read_text())
     cues = [c for s in statuses for c in s.sounds]
     assert Cue.GPS_LOST in cues and Cue.GPS_BACK in cues
     lost = [s for s in statuses if s.gps == GpsState.LOST and s.elapsed_s > 0]
-    assert lost and any(s.message == "gpsd gone" for s in lost)
+    assert lost and any(s.message == reason for s in lost)
+    assert statuses[-1].phase.value == "finished"
     splits = [sp for s in statuses for sp in s.new_splits]
     assert len(splits) == len(truth["marks"])
     for sp, mark in zip(splits, truth["marks"]):
         assert sp.elapsed_s == pytest.approx(mark["truth_elapsed_s"], abs=1.5)
+
+
+def test_gpsd_killed_and_restarted_mid_run_shows_gps_lost_and_recovers(tmp_path):
+    statuses = paced_run_with_fault(tmp_path, lambda d, f: d.kill(), lambda d, f: d.restart())
+    assert_lost_then_back_with_splits_right(statuses, "gpsd gone")
+
+
+def test_receiver_unplugged_mid_run_shows_gps_lost_and_recovers(tmp_path):
+    statuses = paced_run_with_fault(tmp_path, lambda d, f: f.unplug(), lambda d, f: f.replug())
+    assert_lost_then_back_with_splits_right(statuses, "no fix")
