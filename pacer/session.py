@@ -13,7 +13,7 @@ from typing import Literal
 from pacer.coach import AdviceState, advise, needed_speed_mps, projected_delta_s, tolerance_s
 from pacer.config import Config
 from pacer.events import Button, Event, Fix, FixMode, Press, Tick
-from pacer.filter import Estimator, FilterSettings
+from pacer.filter import Estimator, FilterSettings, SpeedSmoother
 from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
 
 StartMode = Literal["first_fix", "button", "moving"]
@@ -38,6 +38,7 @@ class Session:
         self.plan = config.plan
         self.start_mode = start
         self.estimator = Estimator(filter_settings)
+        self.shown_speed = SpeedSmoother()
         self.tol_s = tolerance_s(self.plan, config.coach)
         self.phase = Phase.READY
         self.start_t_s: float | None = None
@@ -93,6 +94,7 @@ class Session:
         if was == GpsState.LOST and self.phase == Phase.RUNNING:
             sounds.append(Cue.GPS_BACK)
         self.estimator.update(fix)
+        self.shown_speed.update(fix.t_s, self.estimator.speed_mps)
         if self.phase == Phase.READY:
             if self.start_mode == "first_fix" or (
                 self.start_mode == "moving" and self.estimator.speed_mps >= MOVING_START_SPEED_MPS
@@ -184,7 +186,7 @@ class Session:
 
     def _status(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
         plan = self.plan
-        speed = self.estimator.speed_mps if self.estimator.started else None
+        speed = self.shown_speed.speed_mps if self.estimator.started else None
         if self.phase == Phase.READY:
             return Status(
                 t_s=t_s, phase=self.phase, plan_name=plan.name, elapsed_s=0.0, dist_m=0.0,
