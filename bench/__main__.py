@@ -1,62 +1,98 @@
-"""`python -m bench [--quick] [--out DIR]`: accuracy and speed, a Markdown report and JSON."""
+"""`python -m bench [--quick] [--out DIR]`: how well pacer paces, in one command.
+
+Writes report.md, results.json and PNG charts to DIR (default bench/out/, ignored
+by git); `docs/benchmarks.md` is a committed copy of the full report. Sections
+whose module is absent (track mode, closed loop) are skipped with a note.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
+import shutil
 import time
 from pathlib import Path
+from typing import Any, Callable
 
+from bench import charts
 from bench.accuracy import run_accuracy
-from bench.speed import run_speed
+from bench.openloop import run_openloop
+from bench.report import render_report
+from bench.speed import import_time_s, peak_memory_mb, pi_cpu_share, run_speed
+
+OPTIONAL = {
+    # section: (module, function, kwargs for full, kwargs for quick)
+    "closed_loop": ("bench.closedloop", "run_closed_loop", {"seeds": 50}, {"seeds": 4}),
+    "track": ("bench.track", "run_track", {"seeds": 5}, {"seeds": 1}),
+}
 
 
-def main() -> int:
+def _optional(name: str, out: Path, quick: bool) -> Any:
+    """Run an optional section: `func(**kwargs)`, with `out_dir` when it takes one."""
+    module_name, func_name, full, fast = OPTIONAL[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        return {"skipped": f"{module_name} is not there"}
+    func: Callable[..., Any] = getattr(module, func_name)
+    kwargs = dict(fast if quick else full)
+    if "out_dir" in func.__code__.co_varnames[: func.__code__.co_argcount]:
+        kwargs["out_dir"] = out
+    return func(**kwargs)
+
+
+def _clean(x: Any) -> Any:
+    """JSON has no inf/nan: write them as strings."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="few seeds and one repeat (for tests)")
-    parser.add_argument("--out", default="bench/out", help="folder for report.md and results.json")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="few seeds, one repeat: the variant a test runs")
+    parser.add_argument("--out", default="bench/out", help="folder for report.md, results.json and charts")
+    parser.add_argument("--docs", action="store_true", help="also copy the report and charts to docs/")
+    args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    accuracy = run_accuracy(seeds=3 if args.quick else 20)
-    speed = run_speed(out, repeats=1 if args.quick else 3, render_sample=2000 if args.quick else 20000)
-    results = {"accuracy": accuracy, "speed": speed, "bench_s": round(time.perf_counter() - t0, 1)}
-    (out / "results.json").write_text(json.dumps(results, indent=2))
-    (out / "report.md").write_text(report(results))
-    print(report(results))
-    return 0
-
-
-def report(r: dict) -> str:
-    acc, sp = r["accuracy"], r["speed"]
-    lines = [
-        "# pacer benchmarks",
-        "",
-        f"## Split time error against truth ({acc['seeds']} seeds per row, generated runs, GNSS model 2.5 m CEP)",
-        "",
-        "| run | splits | mean s | rms s | p95 abs s | worst s | within max(1.5 s, 0.3 %) | within max(1 s, 0.1 %) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name, row in acc["rows"].items():
-        lines.append(
-            f"| {name} | {row['splits']} | {row['mean_s']:+.2f} | {row['rms_s']:.2f} | {row['p95_abs_s']:.2f} | "
-            f"{row['worst_abs_s']:.2f} | {100 * row['within_issue_bound']:.1f} % | {100 * row['within_max_1s_0.1pct']:.1f} % |"
+    results: dict[str, Any] = {"quick": args.quick}
+    results["accuracy"] = run_accuracy(seeds=2 if args.quick else 20)
+    results["openloop"] = run_openloop(seeds=2 if args.quick else 10)
+    speed = run_speed(out, repeats=1 if args.quick else 3, render_sample=2000 if args.quick else 20000,
+                      rate_hz=2 if args.quick else 10)
+    speed["import_time_s"] = round(import_time_s(1 if args.quick else 3), 3)
+    speed.update(peak_memory_mb(5000 if args.quick else 20000))
+    speed["pi_zero_2w_cpu_share_at_10hz"] = round(pi_cpu_share(speed["per_fix_with_render_us"]["median"]), 4)
+    results["speed"] = speed
+    for name in OPTIONAL:
+        results[name] = _optional(name, out, args.quick)
+    results["charts"] = [
+        p.name for p in (
+            charts.pace_chart(results["openloop"], out / "pace.png"),
+            charts.step_chart(results["openloop"], out / "step.png"),
+            charts.split_chart(results["openloop"], out / "splits.png"),
         )
-    pf = sp["per_fix_with_render_us"]
-    lines += [
-        "",
-        f"## Speed ({sp['machine']})",
-        "",
-        f"- Track: {sp['track']}.",
-        f"- gpxpy alone parses it in {sp['gpxpy_parse_s']} s; `load_gpx` (parse + fixes) {sp['load_gpx_s']} s.",
-        f"- Core loop (session: filter, coach) headless: {sp['core_loop_s']} s, **{sp['core_fixes_per_s']} fixes/s**.",
-        f"- Headless replay from the file: {sp['headless_replay_s']} s = **{sp['headless_over_gpxpy_parse']}× gpxpy's parse** (bound: 3×).",
-        f"- Per fix with the screen rendered: median {pf['median']} µs, p90 {pf['p90']} µs, p99 {pf['p99']} µs, max {pf['max']} µs.",
-        "",
-        f"Bench ran in {r['bench_s']} s.",
-    ]
-    return "\n".join(lines) + "\n"
+    ] + [p.name for p in out.glob("closed*.png")] + [p.name for p in out.glob("track*.png")]
+    results["bench_s"] = round(time.perf_counter() - t0, 1)
+    (out / "results.json").write_text(json.dumps(_clean(results), indent=2))
+    report = render_report(results)
+    (out / "report.md").write_text(report)
+    if args.docs:
+        docs = Path("docs")
+        (docs / "benchmarks").mkdir(parents=True, exist_ok=True)
+        (docs / "benchmarks.md").write_text(report.replace("](", "](benchmarks/"))
+        for name in results["charts"]:
+            shutil.copy(out / name, docs / "benchmarks" / name)
+    print(report)
+    return 0
 
 
 if __name__ == "__main__":

@@ -38,15 +38,16 @@ def _best_of(n: int, fn: Callable[[], Any]) -> float:
 
 
 def marathon_gpx(out_dir: Path, rate_hz: int = 10, seed: int = 42) -> Path:
+    """The marathon written once to the output folder (28.7 MB at 10 Hz), reused by later runs."""
     path = out_dir / f"marathon_{rate_hz}hz.gpx"
     if not path.exists():
         write_gpx(make_run("marathon", rate_hz, seed), path)
     return path
 
 
-def run_speed(out_dir: Path, repeats: int = 3, render_sample: int = 20000) -> dict[str, Any]:
+def run_speed(out_dir: Path, repeats: int = 3, render_sample: int = 20000, rate_hz: int = 10) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = marathon_gpx(out_dir)
+    path = marathon_gpx(out_dir, rate_hz)
     text = path.read_text()
     config = parse_config(MARATHON_PLAN)
 
@@ -78,7 +79,7 @@ def run_speed(out_dir: Path, repeats: int = 3, render_sample: int = 20000) -> di
 
     return {
         "machine": f"{platform.machine()} {platform.processor() or ''} Python {platform.python_version()}".strip(),
-        "track": f"generated marathon, 10 Hz, {n} fixes, {path.stat().st_size / 1e6:.1f} MB GPX",
+        "track": f"generated marathon, {rate_hz} Hz, {n} fixes, {path.stat().st_size / 1e6:.1f} MB GPX",
         "fixes": n,
         "gpxpy_parse_s": round(parse_s, 3),
         "load_gpx_s": round(load_s, 3),
@@ -93,3 +94,47 @@ def run_speed(out_dir: Path, repeats: int = 3, render_sample: int = 20000) -> di
             "max": round(per_fix_us[-1], 1),
         },
     }
+
+
+PI_ZERO_2W_SLOWDOWN = 10.0
+"""How many times slower a Pi Zero 2 W core (Cortex-A53, 1 GHz) runs CPython than
+this machine's core: an assumption, not a measurement here. Published
+pyperformance-style comparisons put Cortex-A53 boards at roughly 8-12x slower
+than a current x86-64 desktop core; 10x is the middle. The report states it."""
+
+
+def import_time_s(repeats: int = 3) -> float:
+    """Fresh-interpreter import of the `pacer run` path (cli, session, screen, hw loop)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import time; t = time.perf_counter(); "
+        "import pacer.cli, pacer.session, pacer.screen, hw.run, hw.gpsd_source, hw.display, hw.buzzer; "
+        "print(time.perf_counter() - t)"
+    )
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip()))
+    return min(times)
+
+
+def peak_memory_mb(fixes: int = 20000) -> dict[str, float]:
+    """Peak Python heap of the core loop over a long 10 Hz run, fixes held in memory."""
+    import tracemalloc
+
+    run = make_run("marathon", 10, 7)
+    config = parse_config(MARATHON_PLAN)
+    tracemalloc.start()
+    session = Session(config)
+    for fix in run.fixes[:fixes]:
+        session.step(fix)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"core_loop_peak_mb": round(peak / 1e6, 2), "fixes": fixes}
+
+
+def pi_cpu_share(per_fix_us: float, rate_hz: float = 10.0) -> float:
+    """Share of one Pi Zero 2 W core the loop needs at `rate_hz`, with the assumed slowdown."""
+    return per_fix_us * 1e-6 * PI_ZERO_2W_SLOWDOWN * rate_hz
