@@ -40,7 +40,11 @@ def _optional(name: str, out: Path, quick: bool) -> Any:
     kwargs = dict(fast if quick else full)
     if "out_dir" in func.__code__.co_varnames[: func.__code__.co_argcount]:
         kwargs["out_dir"] = out
-    return func(**kwargs)
+    result = func(**kwargs)
+    markdown = getattr(module, "markdown", None)
+    if callable(markdown) and isinstance(result, dict):
+        result["report_md"] = markdown(result)
+    return result
 
 
 def _clean(x: Any) -> Any:

@@ -58,8 +58,12 @@ def render_report(r: dict[str, Any]) -> str:
     lines.append(f"| after a 5 % step, within 2 s/mile in ≤ 5 s | with Doppler {_verdict(step, 5.0, unit=' s')}; positions only {_verdict(step_pos, 5.0, unit=' s')} |")
     cl = r.get("closed_loop", {})
     if isinstance(cl, dict) and "targets" in cl:
-        for name, text in cl["targets"].items():
-            lines.append(f"| {name} | {text} |")
+        for name, t in cl["targets"].items():
+            if isinstance(t, dict):
+                verdict = "**met**" if t.get("met") else "**missed**"
+                lines.append(f"| closed loop: {name.replace('_', ' ')} ({t.get('target')}) | {verdict} ({_f(t.get('value'))}) |")
+            else:
+                lines.append(f"| closed loop: {name} | {t} |")
     lines.append(f"| headless core ≥ 50,000 fixes/s | {_verdict(sp['core_fixes_per_s'], 50000, False, ' fixes/s')} |")
     share_pi = 100 * sp["pi_zero_2w_cpu_share_at_10hz"]
     lines.append(f"| with rendering, < 10 % of a Pi Zero 2 W core at 10 Hz | {_verdict(share_pi, 10.0, unit=' %')} (assumes the Pi core is 10× slower than this one) |")
