@@ -114,9 +114,7 @@ class HwBuzzer:
 
     def feed(self, status: Status) -> None:
         """Queue the cues of `status` at its time, then apply what is due."""
-        for cue in status.sounds:
-            self.player.play(cue, status.t_s)
-        self.player.advance(status.t_s)
+        self.player.play_step(status.sounds, status.t_s)
 
     def advance(self, t_s: float) -> None:
         self.player.advance(t_s)

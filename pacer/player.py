@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from pacer.sounds import ADVICE, PATTERN_GAP_S, PATTERNS, PRIORITY, URGENT, Pattern
 from pacer.status import Cue
@@ -95,6 +95,13 @@ class PatternPlayer:
             self._waiting = [w for w in self._waiting if w.cue not in ADVICE]
         self._waiting.append(_Waiting(cue, t_s, next(self._seq)))
         self._waiting.sort(key=lambda w: w.key)
+
+    def play_step(self, cues: Iterable[Cue], t_s: float) -> None:
+        """One step's cues, all queued before any sounds, then what is due by `t_s`
+        (so a SPLIT and a FINISH of one step come out FINISH first)."""
+        for cue in cues:
+            self.play(cue, t_s)
+        self.advance(t_s)
 
     def advance(self, t_s: float) -> None:
         """Apply every change due at or before `t_s`."""
