@@ -32,6 +32,16 @@ class CoachSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteSettings:
+    """[route]: how progress is measured (see pacer/route.py)."""
+
+    mode: str = "free"  # "free": the odometer; "track": a 400 m oval, the runner in lane 1
+    lane: int | None = None  # the lane the BIKE rides in (track mode); None: not given
+    finish_deg: tuple[float, float] | None = None  # a point on the finish line (lat, lon)
+    heading_deg: float | None = None  # running direction on the home straight, clockwise from north
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     plan: Plan
     display: DisplayPrefs = DisplayPrefs()
@@ -39,6 +49,7 @@ class Config:
     route_mode: str = "free"
     source_path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # sections owned by the device world ([device], …)
+    route: RouteSettings = RouteSettings()
 
 
 # -- the schema ---------------------------------------------------------------
@@ -87,6 +98,28 @@ def _segment_list(v: Any) -> list[dict[str, Any]]:
     return v
 
 
+def _lane(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 8:
+        raise UnitError(f"expected the bike's lane, a whole number from 1 to 8, got {_show(v)}")
+    return v
+
+
+def _latlon(v: Any) -> tuple[float, float]:
+    shape = "a point on the finish line as [lat, lon] in degrees, such as [32.2321268, -110.9504239]"
+    if not isinstance(v, list) or len(v) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in v):
+        raise UnitError(f"expected {shape}, got {_show(v)}")
+    lat, lon = float(v[0]), float(v[1])
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise UnitError(f"expected {shape} (lat within ±90, lon within ±180), got {_show(v)}")
+    return lat, lon
+
+
+def _heading(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 360.0:
+        raise UnitError(f"expected a heading in degrees clockwise from north, 0 to 360, such as 217.0, got {_show(v)}")
+    return float(v) % 360.0
+
+
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "plan": {
         "name": _str,
@@ -96,7 +129,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "splits": _split_list,
         "segments": _segment_list,
     },
-    "route": {"mode": _choice("free")},
+    "route": {"mode": _choice("free", "track"), "lane": _lane, "finish": _latlon, "heading": _heading},
     "display": {"pace_unit": _choice("km", "mi"), "needed": _choice("pace", "speed")},
     "coach": {
         "tolerance": _seconds,
@@ -191,7 +224,24 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
         loss_timeout_s=c.get("loss_timeout", default.loss_timeout_s),
     )
     extra = {k: raw[k] for k in OPEN_SECTIONS if k in raw}
-    return Config(plan, display, coach, values.get("route", {}).get("mode", "free"), path, extra)
+    route = _route(values.get("route", {}), rep)
+    return Config(plan, display, coach, route.mode, path, extra, route)
+
+
+def _route(v: dict[str, Any], rep: _Reporter) -> RouteSettings:
+    mode = v.get("mode", "free")
+    if mode != "track":
+        for key in ("lane", "finish", "heading"):
+            if key in v:
+                raise rep.error("route", key, 'only for a track; expected mode = "track" in [route]')
+        return RouteSettings()
+    if ("finish" in v) != ("heading" in v):
+        missing = "heading" if "finish" in v else "finish"
+        raise rep.error(
+            "route", "finish" if missing == "heading" else "heading",
+            f"needs `{missing}` too; give both, or neither and the oval is fitted from the fixes",
+        )
+    return RouteSettings("track", v.get("lane"), v.get("finish"), v.get("heading"))
 
 
 def _is_miles(distance_m: float) -> bool:

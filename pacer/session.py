@@ -14,6 +14,7 @@ from pacer.coach import AdviceState, advise, needed_speed_mps, projected_delta_s
 from pacer.config import Config
 from pacer.events import Button, Event, Fix, FixMode, Press, Tick
 from pacer.filter import Estimator, FilterSettings, SpeedSmoother
+from pacer.route import make_route
 from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
 
 StartMode = Literal["first_fix", "button", "moving"]
@@ -38,6 +39,7 @@ class Session:
         self.plan = config.plan
         self.start_mode = start
         self.estimator = Estimator(filter_settings)
+        self.route = make_route(config.route, self.estimator, self.plan.distance_m)  # free or track
         self.shown_speed = SpeedSmoother()
         self.tol_s = tolerance_s(self.plan, config.coach)
         self.phase = Phase.READY
@@ -52,6 +54,8 @@ class Session:
         self.advice = AdviceState()
         self.splits: list[Split] = []
         self.next_mark = 0  # index into plan.marks_m
+        self.laps_m = self.route.laps_m(self.plan)  # finish-line crossings (track mode)
+        self.next_lap = 0
         self.finish_s: float | None = None
 
     # -- the one entry point --------------------------------------------------
@@ -73,7 +77,7 @@ class Session:
             return
         self.phase = Phase.RUNNING
         self.start_t_s = t_s
-        self.start_dist_m = self.estimator.dist_at(t_s)
+        self.start_dist_m = self.route.begin(t_s)
         self.last = _Sample(t_s, 0.0)
 
     # -- events ---------------------------------------------------------------
@@ -94,7 +98,8 @@ class Session:
         if was == GpsState.LOST and self.phase == Phase.RUNNING:
             sounds.append(Cue.GPS_BACK)
         self.estimator.update(fix)
-        self.shown_speed.update(fix.t_s, self.estimator.speed_mps)
+        self.route.update(fix)
+        self.shown_speed.update(fix.t_s, self.route.speed_mps)
         if self.phase == Phase.READY:
             if self.start_mode == "first_fix" or (
                 self.start_mode == "moving" and self.estimator.speed_mps >= MOVING_START_SPEED_MPS
@@ -105,8 +110,10 @@ class Session:
         if self.phase != Phase.RUNNING:
             return
         assert self.start_t_s is not None and self.last is not None
-        now = _Sample(fix.t_s, self.estimator.dist_m - self.start_dist_m)
+        now = _Sample(fix.t_s, self.route.dist_m - self.start_dist_m)
+        self._pass_laps(self.last, now, new_splits, sounds)
         self._pass_marks(self.last, now, new_splits, sounds)
+        self._pass_laps(self.last, now, new_splits, sounds)  # a gap may cross a lap after a mark
         self.last = now  # not a running maximum: that would ratchet noise into distance
 
     def _on_tick(self, tick: Tick, sounds: list[Cue]) -> None:
@@ -156,6 +163,20 @@ class Session:
             else:
                 sounds.append(Cue.SPLIT)
 
+    def _pass_laps(self, a: _Sample, b: _Sample, new_splits: list[Split], sounds: list[Cue]) -> None:
+        """Finish-line crossings up to the next plan mark, as LAP splits (track mode)."""
+        marks = self.plan.marks_m
+        limit = min(b.dist_m, marks[self.next_mark]) if self.next_mark < len(marks) else -1.0
+        while self.next_lap < len(self.laps_m) and self.laps_m[self.next_lap] <= limit:
+            lap = self.laps_m[self.next_lap]
+            frac = (lap - a.dist_m) / (b.dist_m - a.dist_m) if b.dist_m > a.dist_m else 1.0
+            t_cross = a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)
+            split = self._split(SplitKind.LAP, lap, t_cross - self._start())
+            new_splits.append(split)
+            self.splits.append(split)
+            self.next_lap += 1
+            sounds.append(Cue.SPLIT)
+
     def _split(self, kind: SplitKind, dist_m: float, elapsed_s: float) -> Split:
         prev_t = self.splits[-1].elapsed_s if self.splits else 0.0
         prev_target = self.splits[-1].target_s if self.splits else 0.0
@@ -182,7 +203,7 @@ class Session:
             return 0.0
         if self.phase == Phase.FINISHED:
             return self.last.dist_m
-        return self.estimator.dist_at(t_s) - self.start_dist_m
+        return self.route.dist_at(t_s) - self.start_dist_m
 
     def _status(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
         plan = self.plan

@@ -22,7 +22,7 @@ from pacer.events import Fix
 from pacer.geo import LocalPlane
 from sim.gnss import GnssErrorModel, TruthSamples, measure
 from sim.profiles import FINE_HZ, SpeedFn, SpeedTruth, integrate_run
-from sim.routes import Route, build_route, course_at, position_at, with_length
+from sim.routes import Route, build_route, course_at, offset_path, position_at, with_length
 from sim.scenarios import BUNDLED, PLANS, SCENARIOS, Scenario
 
 START_UTC = datetime(2026, 5, 1, 7, 0, 0, tzinfo=timezone.utc)
@@ -89,15 +89,23 @@ def make_run(
     runner_rng, route_rng, gnss_rng = (np.random.default_rng([seed, k]) for k in range(3))
     profile = sc.profile(runner_rng)
     fine = integrate_run(profile, sc.plan.distance_m)
-    route = build_route(with_length(sc.route(route_rng), sc.plan.distance_m + ROUTE_SPARE_M), sc.heading_deg)
-    if route.length_m < fine.dist_m[-1]:
+    route = build_route(
+        with_length(sc.route(route_rng), sc.route_from_m + sc.plan.distance_m + ROUTE_SPARE_M), sc.heading_deg
+    )
+    if route.length_m < sc.route_from_m + fine.dist_m[-1]:
         raise ValueError(f"scenario {sc.name}: the route ends before the run does")
     every = FINE_HZ // rate_hz
     t_s, dist_m = fine.t_s[::every], fine.dist_m[::every]
-    east_m, north_m = position_at(route, dist_m)
+    speed_mps = fine.speed_mps[::every]
+    if sc.route_from_m or sc.bike_offset_m:  # a track: the run starts before the line, the bike rides out in its lane
+        east_m, north_m, stretch, course_deg = offset_path(route, sc.route_from_m + dist_m, sc.bike_offset_m)
+        speed_mps = speed_mps * stretch
+    else:
+        east_m, north_m = position_at(route, dist_m)
+        course_deg = course_at(route, dist_m)
     truth = TruthSamples(
         elapsed_s=t_s, east_m=east_m, north_m=north_m, alt_m=sc.hills.alt_m(dist_m),
-        speed_mps=fine.speed_mps[::every], course_deg=course_at(route, dist_m),
+        speed_mps=speed_mps, course_deg=course_deg,
     )
     base = model if model is not None else sc.model
     bursts = windows_at(fine, tuple((centre_m, dur_s) for centre_m, dur_s, _ in sc.multipath_at_m))
@@ -177,8 +185,24 @@ def truth_doc(run: GeneratedRun, name: str | None = None) -> dict[str, object]:
             {"distance_m": round(m, 4), "truth_elapsed_s": round(float(run.truth_elapsed_at(m)) - first_s, 4)}
             for m in run.marks_m
         ],
+        **({"laps": [
+            {"distance_m": round(d, 4), "truth_elapsed_s": round(float(run.truth_elapsed_at(d)) - first_s, 4)}
+            for d in lap_crossings_m(run)
+        ]} if run.scenario.lap_m else {}),
         "samples": [[round(float(t) - first_s, 3), round(float(d), 3)] for t, d in zip(whole_s, dists)],
     }
+
+
+def lap_crossings_m(run: GeneratedRun) -> list[float]:
+    """A track run's distance at each crossing of the finish line before the finish:
+    the route starts on the line, so it is crossed at every whole lap of the route."""
+    sc = run.scenario
+    out, k = [], 1
+    while (d := k * sc.lap_m - sc.route_from_m) < run.distance_m - 1.0:
+        if d > 0.0:
+            out.append(d)
+        k += 1
+    return out
 
 
 def write_truth(run: GeneratedRun, path: Path | str, name: str | None = None) -> None:

@@ -121,6 +121,35 @@ def course_at(route: Route, dist_m: np.ndarray) -> np.ndarray:
     return seg_course[i]
 
 
+def offset_path(
+    route: Route, dist_m: np.ndarray, offset_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A path `offset_m` to the right of the route, abreast of each distance:
+    east, north, its length per metre of the route, and its course (deg).
+
+    The bike on a track: in its own lane, beside its runner (radially out on a
+    bend), so it covers r_bike / r_runner metres per metre of the runner's on
+    a bend. The normal comes from the route's direction over +-0.5 m, which on
+    1 m chords is the true tangent within a fraction of a degree.
+    """
+    h = 0.5
+
+    def beside(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        e0, n0 = position_at(route, d - h)
+        e1, n1 = position_at(route, d + h)
+        te, tn = e1 - e0, n1 - n0
+        norm = np.hypot(te, tn)
+        e, n = position_at(route, d)
+        return e + offset_m * tn / norm, n - offset_m * te / norm
+
+    east, north = beside(dist_m)
+    ea, na = beside(dist_m - h)
+    eb, nb = beside(dist_m + h)
+    stretch = np.hypot(eb - ea, nb - na) / (2 * h)
+    course = np.degrees(np.arctan2(eb - ea, nb - na)) % 360.0
+    return east, north, stretch, course
+
+
 def random_road(length_m: float, rng: np.random.Generator) -> tuple[Leg, ...]:
     """A long plausible road course (a marathon's): straights of 150-900 m joined
     by gentle bends (R 80-200 m, 10-40 deg) or junction turns (R 20-40 m, 90 deg).

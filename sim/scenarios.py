@@ -18,7 +18,8 @@ from pacer.units import parse_distance_m, parse_duration_s
 from sim.gnss import GnssErrorModel
 from sim.profiles import START_RAMP_S, Fartlek, SpeedFn, Steady, random_drift
 from pacer.plan import split_marks_m
-from sim.routes import Arc, Hills, Leg, Straight, out_and_back, random_road
+from pacer.oval import LANE1_RADIUS_M, STRAIGHT_M, lane_centre_radius_m
+from sim.routes import Arc, Hills, Leg, Straight, build_route, out_and_back, random_road
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class PlanSpec:
     goal: str
     split_every: str
     pace_unit: str
+    route_toml: str = ""  # a [route] table, for a track
 
     @property
     def distance_m(self) -> float:
@@ -50,6 +52,7 @@ class PlanSpec:
             f'split_every = "{self.split_every}"\n'
             "[display]\n"
             f'pace_unit = "{self.pace_unit}"\n'
+            f"{self.route_toml}"
         )
 
 
@@ -73,6 +76,9 @@ class Scenario:
     model: GnssErrorModel = field(default_factory=GnssErrorModel)
     dropouts_at_m: tuple[tuple[float, float], ...] = ()
     multipath_at_m: tuple[tuple[float, float, float], ...] = ()
+    route_from_m: float = 0.0  # the run starts this far along the route (a track's route starts at the finish)
+    bike_offset_m: float = 0.0  # the bike rides this far to the right of the runner (out in its lane)
+    lap_m: float = 0.0  # a track's lap along the route: the finish line is crossed every lap_m
 
 
 def goal_paced(distance_m: float, goal_s: float, drift_frac: float, bias_sigma: float = 0.003) -> Callable[
@@ -149,6 +155,46 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
+TRACK_FINISH_DEG = (32.2321268, -110.9504239)
+TRACK_HEADING_DEG = 217.0
+"""The issue's track: a point on the finish line (on lane 1's line), and the running direction there."""
+
+TRACK_LAP: tuple[Leg, ...] = (Arc(LANE1_RADIUS_M, -180), Straight(STRAIGHT_M), Arc(LANE1_RADIUS_M, -180), Straight(STRAIGHT_M))
+"""Lane 1's measure line from the finish (the end of the home straight), counterclockwise."""
+
+TRACK_LAP_M = build_route(TRACK_LAP).length_m  # the polyline's lap (400.0 m less its chords' few mm)
+
+
+def track_scenario(name: str, distance: str, goal: str, lane: int, plan_stem: str) -> Scenario:
+    """A time trial on the issue's track: the runner in lane 1 from the start placed
+    by the distance, the bike beside them in the middle of `lane`."""
+    distance_m = parse_distance_m(distance)
+    laps = math.ceil((distance_m + 500.0) / TRACK_LAP_M)
+    route_toml = (
+        "[route]\n"
+        'mode = "track"\n'
+        f"lane = {lane}\n"
+        f"finish = [{TRACK_FINISH_DEG[0]}, {TRACK_FINISH_DEG[1]}]\n"
+        f"heading = {TRACK_HEADING_DEG}\n"
+    )
+    title = "Mile PR" if distance == "1 mi" else f"{distance} on the track"
+    spec = PlanSpec(plan_stem, title, distance, goal, "400 m", "mi" if distance == "1 mi" else "km", route_toml)
+    PLANS.setdefault(plan_stem, spec)
+    return Scenario(
+        name, spec, TRACK_FINISH_DEG, TRACK_HEADING_DEG, fixed(TRACK_LAP * laps), Hills(728.0, ()),
+        goal_paced(distance_m, parse_duration_s(goal), 0.012),
+        route_from_m=(-distance_m) % TRACK_LAP_M,
+        bike_offset_m=lane_centre_radius_m(lane) - LANE1_RADIUS_M,
+        lap_m=TRACK_LAP_M,
+    )
+
+
+for _lane in (1, 2, 3, 4):
+    for _dist, _goal, _stem in (("1 mi", "4:40", "track_mile"), ("3000 m", "9:00", "track_3000")):
+        _name = f"{_stem}_lane{_lane}"
+        SCENARIOS[_name] = track_scenario(_name, _dist, _goal, _lane, f"{_stem}_lane{_lane}")
+
+
 @dataclass(frozen=True)
 class Bundled:
     """A track shipped in sim/tracks/: which scenario, at what rate, with what seed."""
@@ -167,4 +213,8 @@ BUNDLED: tuple[Bundled, ...] = (
     Bundled("road_5k_outage_1hz", "road_5k_outage", 1, 5000),
     # Same seed again: the steady run's truth, sampled at 10 Hz.
     Bundled("road_5k_steady_10hz", "road_5k_steady", 10, 5000),
+    # Track runs (issue 5): the bike out in its lane, the truth the runner's in lane 1.
+    Bundled("track_mile_lane3_1hz", "track_mile_lane3", 1, 1609),
+    Bundled("track_mile_lane4_10hz", "track_mile_lane4", 10, 1610),
+    Bundled("track_3000_lane2_1hz", "track_3000_lane2", 1, 3000),
 )

@@ -1,0 +1,254 @@
+"""Progress along the route, the one number the session asks for: free or track.
+
+Free: the estimator's odometer (the bike's own path is the runner's). Track:
+the runner's lane-1 distance on a 400 m oval, from the filtered position
+projected on the oval (oval.py), so the bike's lane and GPS error across the
+track drop out; only the error along the track is left. Kept as a seam so the
+session does not know which it has.
+
+Track-mode decisions:
+
+- The finish line is the standard common finish at the end of the home
+  straight; `finish` is taken to lie on lane 1's line. A point further out
+  across the track shifts the oval sideways: coordinates at the line and at
+  the bends' ends do not change, mid-bend ones by up to that shift.
+- The start is placed from the distance: start = finish - (distance mod lap),
+  so a mile starts 9.34 m before the line, a 3000 m 200 m before, an 800 m on
+  it. Progress counts from there (not from the first fix), so the start fix's
+  own GPS error is not carried into every split.
+- Without `finish`/`heading`, the oval is fitted from the first lap's path (a
+  warm-up lap ridden before the start counts) and the run is assumed to START
+  at its planned start: the finish line is placed (distance mod lap) ahead of
+  the position at the start. Until the fit, progress is the free odometer.
+- Laps: a split at every crossing of the finish line, except a crossing within
+  MIN_LAP_M of the start (the mile's 9.34 m) and one within 1 m of a plan mark
+  (the mark is the split: a mile's marks are the line's crossings).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Protocol
+
+from pacer.config import RouteSettings
+from pacer.events import Fix
+from pacer.filter import Estimator
+from pacer.oval import LAP_M, LANE1_RADIUS_M, Oval, Where, lane_centre_radius_m, wrap_lap_m
+from pacer.track_bias import CrossTrackBias
+from pacer.plan import Plan
+from pacer.track_fit import LapCollector, OvalFit, fit_oval
+
+MIN_LAP_M = 50.0
+MARK_MERGE_M = 1.0
+FIT_RETRY_POINTS = 50  # after a failed fit, try again with this many more points
+
+
+class Route(Protocol):
+    def update(self, fix: Fix) -> None: ...
+
+    def begin(self, t_s: float) -> float:
+        """The run starts now: the route distance that counts as 0."""
+        ...
+
+    @property
+    def dist_m(self) -> float: ...
+
+    @property
+    def speed_mps(self) -> float: ...
+
+    def dist_at(self, t_s: float) -> float: ...
+
+    def laps_m(self, plan: Plan) -> tuple[float, ...]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+class FreeRoute:
+    """The odometer: distance as the bike covers it."""
+
+    def __init__(self, estimator: Estimator) -> None:
+        self.est = estimator
+
+    def update(self, fix: Fix) -> None:
+        pass
+
+    def begin(self, t_s: float) -> float:
+        return self.est.dist_at(t_s)
+
+    @property
+    def dist_m(self) -> float:
+        return self.est.dist_m
+
+    @property
+    def speed_mps(self) -> float:
+        return self.est.speed_mps
+
+    def dist_at(self, t_s: float) -> float:
+        return self.est.dist_at(t_s)
+
+    def laps_m(self, plan: Plan) -> tuple[float, ...]:
+        return ()
+
+    def describe(self) -> dict[str, Any]:
+        return {"mode": "free"}
+
+
+class TrackRoute:
+    """The runner's lane-1 distance from the planned start, unwrapped across laps."""
+
+    def __init__(self, settings: RouteSettings, estimator: Estimator, distance_m: float) -> None:
+        self.s = settings
+        self.est = estimator
+        self.distance_m = distance_m
+        self.oval: Oval | None = None
+        self.fit: OvalFit | None = None
+        self.collector = LapCollector() if settings.finish_deg is None else None
+        self._next_fit_points = 0
+        self.start_coord_m: float | None = None  # lane-1 coordinate of the start line
+        self.start_xy: tuple[float, float] | None = None
+        self.started = False
+        self.odo_origin_m = 0.0
+        self._dist_m = 0.0
+        self._coord_m: float | None = None  # last projected coordinate, for unwrapping
+        self._speed_mps = 0.0
+        self._t_s: float | None = None
+        self.bias = CrossTrackBias()
+
+    # -- per fix ---------------------------------------------------------------
+
+    def update(self, fix: Fix) -> None:
+        est = self.est
+        if self.oval is None:
+            self._place(est)
+        if self.oval is None:  # fitting: the odometer until the oval is known
+            self._dist_m = est.dist_m - self.odo_origin_m
+            self._speed_mps = est.speed_mps
+            self._t_s = est.t_s
+            return
+        w = self._corrected(est)
+        if self._coord_m is None or self.start_coord_m is None:
+            self._dist_m = wrap_lap_m(w.coord_m - (self.start_coord_m or 0.0))
+        else:
+            self._dist_m += wrap_lap_m(w.coord_m - self._coord_m)
+        self._coord_m = w.coord_m
+        self._speed_mps = max(0.0, (est.vx * w.tx + est.vy * w.ty) * w.scale)
+        self._t_s = est.t_s
+
+    def _corrected(self, est: Estimator) -> Where:
+        """The filtered position, less the error the bike's line reveals, on the oval."""
+        assert self.oval is not None
+        line_m = self._line_offset_m()
+        if line_m is None or est.t_s is None:
+            return self.oval.project(est.px, est.py)
+        b = self.bias
+        b.predict(est.t_s)
+        w = self.oval.project(est.px - b.bx, est.py - b.by)
+        b.update(w.offset_m - line_m, w.ty, -w.tx)
+        return self.oval.project(est.px - b.bx, est.py - b.by)
+
+    def _line_offset_m(self) -> float | None:
+        """How far out of lane 1's line the bike rides: its lane's middle, or the fitted path."""
+        if self.s.lane is not None:
+            return lane_centre_radius_m(self.s.lane) - LANE1_RADIUS_M
+        if self.fit is not None:
+            return self.fit.radius_m - LANE1_RADIUS_M
+        return None
+
+    def _place(self, est: Estimator) -> None:
+        """Build the oval: from the plan's finish, or by fitting a lap of the path."""
+        if est.plane is None:
+            return
+        if self.s.finish_deg is not None and self.s.heading_deg is not None:
+            fx, fy = est.plane.to_xy(*self.s.finish_deg)
+            self.oval = Oval.from_finish(fx, fy, self.s.heading_deg)
+            self.start_coord_m = (self.oval.project(fx, fy).coord_m - self.distance_m) % LAP_M
+            return
+        assert self.collector is not None
+        self.collector.add(est.px, est.py, est.vx, est.vy)
+        if not self.collector.lap_done or len(self.collector.xs) < self._next_fit_points:
+            return
+        fit = fit_oval(self.collector.xs, self.collector.ys)
+        if fit is None:
+            self._next_fit_points = len(self.collector.xs) + FIT_RETRY_POINTS
+            return
+        self.fit, self.oval = fit, fit.oval
+        if self.started and self.start_xy is not None:
+            self._anchor_after_fit(est)
+
+    def _anchor_after_fit(self, est: Estimator) -> None:
+        """Fitted after the start: the start line where the run began, the laps from the odometer."""
+        assert self.oval is not None and self.start_xy is not None
+        self.start_coord_m = self.oval.project(*self.start_xy).coord_m
+        odo = est.dist_m - self.odo_origin_m
+        coord = self.oval.project(est.px, est.py).coord_m
+        self._dist_m = odo + wrap_lap_m(coord - self.start_coord_m - odo)
+        self._coord_m = coord
+
+    # -- the session's questions -----------------------------------------------
+
+    def begin(self, t_s: float) -> float:
+        est = self.est
+        self.started = True
+        self.odo_origin_m = est.dist_at(t_s)
+        self.start_xy = (est.px, est.py)
+        if self.oval is not None:
+            if self.start_coord_m is None:  # fitted on a warm-up lap
+                self.start_coord_m = self.oval.project(est.px, est.py).coord_m
+            coord = self.oval.project(est.px, est.py).coord_m
+            self._dist_m = wrap_lap_m(coord - self.start_coord_m)
+            self._coord_m = coord
+        else:
+            self._dist_m = 0.0
+        return 0.0
+
+    @property
+    def dist_m(self) -> float:
+        return self._dist_m
+
+    @property
+    def speed_mps(self) -> float:
+        return self._speed_mps
+
+    def dist_at(self, t_s: float) -> float:
+        if self._t_s is None or t_s <= self._t_s:
+            return self._dist_m
+        return self._dist_m + self._speed_mps * min(t_s - self._t_s, 120.0)
+
+    def laps_m(self, plan: Plan) -> tuple[float, ...]:
+        """Progress at each crossing of the finish line before the finish."""
+        out = []
+        k = 1
+        while (lap := self.distance_m - k * LAP_M) >= MIN_LAP_M:
+            if all(abs(lap - m) > MARK_MERGE_M for m in plan.marks_m):
+                out.append(lap)
+            k += 1
+        return tuple(sorted(out))
+
+    def describe(self) -> dict[str, Any]:
+        """The placed or fitted oval, for the run's summary."""
+        doc: dict[str, Any] = {"mode": "track", "lane": self.s.lane}
+        if self.oval is None or self.est.plane is None:
+            doc["oval"] = None
+            return doc
+        plane = self.est.plane
+        lat, lon = plane.to_latlon(self.oval.cx, self.oval.cy)
+        doc["oval"] = {"centre": [round(lat, 7), round(lon, 7)], "source": "fit" if self.fit else "finish"}
+        if self.start_coord_m is not None:
+            finish = (self.start_coord_m + self.distance_m) % LAP_M
+            fx, fy = self.oval.point_at(finish)
+            w = self.oval.project(fx, fy)
+            flat, flon = plane.to_latlon(fx, fy)
+            doc["oval"]["finish"] = [round(flat, 7), round(flon, 7)]
+            doc["oval"]["heading_deg"] = round(math.degrees(math.atan2(w.tx, w.ty)) % 360.0, 2)
+        if self.fit is not None:
+            doc["oval"].update(
+                rms_m=round(self.fit.rms_m, 3), radius_m=round(self.fit.radius_m, 3),
+                points=self.fit.points,
+            )
+        return doc
+
+
+def make_route(settings: RouteSettings, estimator: Estimator, distance_m: float) -> Route:
+    if settings.mode == "track":
+        return TrackRoute(settings, estimator, distance_m)
+    return FreeRoute(estimator)
