@@ -70,8 +70,12 @@ def run_device(
     on_status: Callable[[Status], None] | None = None,
     stop: threading.Event | None = None,
     finish_hold_s: float = 5.0,
+    recorder: Any = None,
 ) -> DeviceRun:
-    """Run until the finish has been shown `finish_hold_s`, the source ends, or `stop` is set."""
+    """Run until the finish has been shown `finish_hold_s`, the source ends, or `stop` is set.
+
+    `recorder` (hw.recorder.DeviceRecorder) logs every step and may resume a cut-off run.
+    """
     from hw.clock import MonotonicClock
 
     clock = clock or MonotonicClock()
@@ -85,7 +89,9 @@ def run_device(
     buzzer = buzzer if buzzer is not None else _open_buzzer(dev)
     buttons = buttons if buttons is not None else _open_buttons(dev, gps_time)
     notify = notify or (lambda _msg: None)
-    session = Session(config, start=dev.start)  # type: ignore[arg-type]
+    session: Any = Session(config, start=dev.start)  # type: ignore[arg-type]
+    if recorder is not None:
+        session = recorder.attach(session)
     out = DeviceRun()
     notify("READY=1")
     finished_at: float | None = None
@@ -122,7 +128,10 @@ def run_device(
                 part.close()
             except Exception as e:  # a part failing to close must not hide the run's result
                 log.warning("closing %s failed: %s", type(part).__name__, e)
+        if recorder is not None:
+            recorder.close()
         notify("STOPPING=1")
+    out.splits = list(session.splits)  # a resumed run's splits from before the restart too
     return out
 
 

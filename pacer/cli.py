@@ -76,6 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--config", default="/etc/pacer/pacer.toml", metavar="PACER.toml", help="plan and [device] wiring (default: %(default)s)")
     p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
+    p_sim.add_argument("--log", metavar="FILE.jsonl", help="write the run log (every event and status, as on the bike) to FILE; read it with `pacer report`")
+    p_report = sub.add_parser(
+        "report",
+        help="the split table of a run log, and a pace chart, GPX or CSV of it",
+        description="Read a run log (written by `pacer run` on the bike, or `pacer sim --log`) and print the split "
+        "table; optionally chart pace over distance against the plan, and export the run as GPX and the splits as CSV.",
+    )
+    p_report.add_argument("log", metavar="LOG.jsonl", help="the run log")
+    p_report.add_argument("--plot", metavar="FILE.png", help="chart of pace against the target, and ahead/behind, over distance (needs matplotlib)")
+    p_report.add_argument("--gpx", metavar="FILE.gpx", help="the run from start to finish as GPX 1.1 (time, position, elevation)")
+    p_report.add_argument("--csv", metavar="FILE.csv", help="the splits as CSV")
     return parser
 
 
@@ -89,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_sim(args)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "report":
+            return cmd_report(args)
     except PacerError as e:
         print(f"pacer: error: {e}", file=sys.stderr)
         return 2
@@ -126,7 +139,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
         raise UsageError("--json writes the splits to stdout, so --display terminal cannot share it; use --display none, png:DIR or gif:FILE")
     config = load_config(plan_path)
     options = SimOptions(
-        display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S, via_gpsd=args.via_gpsd
+        display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S, via_gpsd=args.via_gpsd,
+        log=args.log,
     )
     result = run_sim(track_path, config, options)
     if args.json:
@@ -146,6 +160,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     import logging
 
     from hw.device_config import device_config
+    from hw.logfile import log_settings
+    from hw.recorder import DeviceRecorder
     from hw.run import run_device, stop_on_sigterm, systemd_notifier
     from pacer.config import load_config
     from pacer.report import split_table
@@ -153,10 +169,56 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = load_config(args.config)
     dev = device_config(config)
-    result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm())
+    recorder = DeviceRecorder(config, dev.start, log_settings(config))
+    result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm(), recorder=recorder)
     finished = result.final is not None and result.final.phase.value == "finished"
     print(split_table(config, result.splits, finished, title="on the bike"))
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from hw.logfile import read_log_file
+    from pacer.report import split_table
+
+    path = Path(args.log)
+    try:
+        log = read_log_file(path)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such log file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder; expected a run log file (run-*.jsonl)") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read the log ({e.strerror or e})") from None
+    for warning in log.warnings:
+        print(f"pacer: warning: {warning}", file=sys.stderr)
+    print(split_table(log.config, log.splits, log.finished, title=f"from {path.name}"))
+    if args.csv:
+        from pacer.runreport import splits_csv
+
+        _write_output(args.csv, splits_csv(log.splits))
+    if args.gpx:
+        from hw.logfile import software_version
+        from pacer.runreport import run_gpx
+
+        _write_output(args.gpx, run_gpx(log, creator=software_version()))
+    if args.plot:
+        try:
+            from pacer.chart import pace_chart
+        except ImportError:
+            raise UsageError("--plot needs matplotlib (pip install 'pacer[sim]')") from None
+        fig = pace_chart(log, title=path.name)
+        try:
+            fig.savefig(args.plot, format="png")
+        except OSError as e:
+            raise UsageError(f"{args.plot}: cannot write the chart ({e.strerror or e})") from None
+    return 0
+
+
+def _write_output(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write it ({e.strerror or e})") from None
 
 
 if __name__ == "__main__":

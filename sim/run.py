@@ -32,6 +32,7 @@ class SimOptions:
     terminal_run_s: float = 20.0
     progress: bool | None = None  # None: when stderr is a terminal
     via_gpsd: bool = False  # through NMEA, a real gpsd and the Pi's gpsd source
+    log: str | None = None  # write the run log (pacer.runlog) to this file
 
 
 @dataclass
@@ -66,6 +67,18 @@ class _Progress:
         self.stream.flush()
 
 
+def _open_log(options: SimOptions, config: Config, session: Session, track_path: Path, t0_s: float) -> Any:
+    from hw.logfile import LoggedSession, LogWriter, make_header
+    from pacer.errors import UsageError
+
+    source = f"{'gpsd ' if options.via_gpsd else ''}replay of {track_path.name}"
+    try:
+        writer = LogWriter(str(options.log), header=make_header(config, "first_fix", source, t0_s))
+    except OSError as e:
+        raise UsageError(f"{options.log}: cannot write the log ({e.strerror or e})") from None
+    return LoggedSession(session, writer)
+
+
 def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     from pacer.screen import render
     from sim.buzzer import SimBuzzer
@@ -78,6 +91,10 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
     clock = SimClock(rate=speed)
     session = Session(config, start="first_fix")
+    route = session.route  # free, or the track's placed or fitted oval (reported in the summary)
+    logged = _open_log(options, config, session, track_path, track.fixes[0].t_s) if options.log else None
+    if logged is not None:
+        session = logged  # type: ignore[assignment]  # the same step(), every step logged
     buzzer = SimBuzzer(tonal=options.buzzer == "tonal")
     first_t = track.fixes[0].t_s
     sinks = []
@@ -114,6 +131,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             progress.close()
         display.close()
         buzzer.close()  # lets the last pattern (FINISH) play out in simulated time
+        if logged is not None:
+            logged.close()
     notes = []
     if track.dropped_repeated or track.dropped_backward:
         notes.append(
@@ -128,6 +147,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "final_dist_m": round(result.final.dist_m, 3) if result.final else 0.0,
         "steps": result.steps,
         "track_duration_s": round(track.duration_s, 3),
+        "route": route.describe(),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
         "buzzer": {
             "kind": options.buzzer,

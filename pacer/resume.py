@@ -1,0 +1,60 @@
+"""Resume a run from its log: may this log be continued, and the session rebuilt.
+
+The session is a deterministic state machine, so replaying a log's events
+through a new `Session` brings back exactly the state the device had at its
+last logged step: the same start time (GPS time), plan position and splits.
+Deciding whether to do so is pure too; the shell (`hw/recorder.py`) finds
+the log, reads it and keeps appending to it.
+"""
+
+from __future__ import annotations
+
+from pacer.config import Config
+from pacer.filter import FilterSettings
+from pacer.runlog import RunLog, route_record
+from pacer.session import Session
+from pacer.status import Phase
+
+
+def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, window_s: float) -> str | None:
+    """None if the run in `log` may go on with an event at GPS time `t_s`; else the reason why not."""
+    last = log.last
+    if last is None:
+        return "it holds no step"
+    if last.phase == Phase.FINISHED:
+        return "that run finished"
+    if log.config.plan != config.plan or log.config.coach != config.coach or log.header.get("route") != route_record(config):
+        return "the plan has changed since"
+    if log.start_mode != start_mode:
+        return f"it started by {log.start_mode!r}, the device now starts by {start_mode!r}"
+    gap_s = t_s - last.t_s
+    if gap_s < 0:
+        return f"its last record is {-gap_s:.0f} s after the current GPS time"
+    if gap_s > window_s:
+        return f"its last record is {gap_s:.0f} s old, beyond the resume window of {window_s:.0f} s"
+    return None
+
+
+def rebuild_session(
+    log: RunLog, config: Config, filter_settings: FilterSettings = FilterSettings()
+) -> tuple[Session, str | None]:
+    """A new session fed every logged event: the state the device had before it stopped.
+
+    Also returns a note when the replayed last status differs from the logged one
+    (another software version may filter differently); the rebuilt state wins.
+    """
+    session = Session(config, start=log.start_mode, filter_settings=filter_settings)  # type: ignore[arg-type]
+    status = None
+    for st in log.steps:
+        status = session.step(st.event)
+    logged = log.last
+    if status is None or logged is None:
+        return session, None
+    if (status.phase, status.elapsed_s, status.dist_m, len(session.splits)) != (
+        logged.phase, logged.elapsed_s, logged.dist_m, len(log.splits)
+    ):
+        return session, (
+            f"the replay ends at {status.dist_m:.1f} m, {status.elapsed_s:.1f} s; the log at "
+            f"{logged.dist_m:.1f} m, {logged.elapsed_s:.1f} s (logged by {log.header.get('software')})"
+        )
+    return session, None
