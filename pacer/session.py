@@ -146,15 +146,9 @@ class Session:
     def _pass_marks(self, a: _Sample, b: _Sample, new_splits: list[Split], sounds: list[Cue]) -> None:
         """Every mark between two estimates gets a split at the interpolated time."""
         marks = self.plan.marks_m
-        start = self._start()
         while self.next_mark < len(marks) and b.dist_m >= marks[self.next_mark]:
-            mark = marks[self.next_mark]
-            frac = (mark - a.dist_m) / (b.dist_m - a.dist_m) if b.dist_m > a.dist_m else 1.0
-            t_cross = a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)
             last = self.next_mark == len(marks) - 1
-            split = self._split(SplitKind.FINISH if last else SplitKind.MARK, mark, t_cross - start)
-            new_splits.append(split)
-            self.splits.append(split)
+            split = self._cross(SplitKind.FINISH if last else SplitKind.MARK, marks[self.next_mark], a, b, new_splits)
             self.next_mark += 1
             if last:
                 self.phase = Phase.FINISHED
@@ -168,14 +162,18 @@ class Session:
         marks = self.plan.marks_m
         limit = min(b.dist_m, marks[self.next_mark]) if self.next_mark < len(marks) else -1.0
         while self.next_lap < len(self.laps_m) and self.laps_m[self.next_lap] <= limit:
-            lap = self.laps_m[self.next_lap]
-            frac = (lap - a.dist_m) / (b.dist_m - a.dist_m) if b.dist_m > a.dist_m else 1.0
-            t_cross = a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)
-            split = self._split(SplitKind.LAP, lap, t_cross - self._start())
-            new_splits.append(split)
-            self.splits.append(split)
+            self._cross(SplitKind.LAP, self.laps_m[self.next_lap], a, b, new_splits)
             self.next_lap += 1
             sounds.append(Cue.SPLIT)
+
+    def _cross(self, kind: SplitKind, dist_m: float, a: _Sample, b: _Sample, new_splits: list[Split]) -> Split:
+        """The split at `dist_m`, timed where the line from a to b crosses it."""
+        frac = (dist_m - a.dist_m) / (b.dist_m - a.dist_m) if b.dist_m > a.dist_m else 1.0
+        t_cross = a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)
+        split = self._split(kind, dist_m, t_cross - self._start())
+        new_splits.append(split)
+        self.splits.append(split)
+        return split
 
     def _split(self, kind: SplitKind, dist_m: float, elapsed_s: float) -> Split:
         prev_t = self.splits[-1].elapsed_s if self.splits else 0.0

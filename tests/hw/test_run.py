@@ -105,3 +105,23 @@ def test_device_config_rejects_unknown_keys_and_types():
         device_config(parse_config(PLAN + "[device]\ngps_port = 1\n", "p.toml"))
     with pytest.raises(ConfigError, match="device.gpsd_port: expected int"):
         device_config(parse_config(PLAN + '[device]\ngpsd_port = "x"\n', "p.toml"))
+
+
+def test_the_oled_gets_only_changed_frames_at_most_five_a_second():
+    from PIL import Image
+
+    from hw.run import FrameGate
+    from sim.clock import SimClock
+
+    clock = SimClock()
+    gate = FrameGate(clock)
+    a, b = Image.new("1", (128, 64), 0), Image.new("1", (128, 64), 1)
+    assert gate.due(a)
+    clock.jump(1.0)
+    assert not gate.due(a)  # unchanged
+    assert gate.due(b)
+    clock.jump(0.1)
+    assert not gate.due(a)  # changed, but 0.1 s after the last frame
+    assert gate.due(a, urgent=True)  # a split or a cue goes at once
+    clock.jump(0.2)
+    assert gate.due(b)
