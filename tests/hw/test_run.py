@@ -123,5 +123,5 @@ def test_the_oled_gets_only_changed_frames_at_most_five_a_second():
     clock.jump(0.1)
     assert not gate.due(a)  # changed, but 0.1 s after the last frame
     assert gate.due(a, urgent=True)  # a split or a cue goes at once
-    clock.jump(0.2)
+    clock.jump(0.25)
     assert gate.due(b)
