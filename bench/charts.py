@@ -35,10 +35,10 @@ def pace_chart(openloop: dict[str, Any], path: Path) -> Path:
 def step_chart(openloop: dict[str, Any], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(8, 4), dpi=110)
     for key, resp in openloop["step"].items():
-        method, source = key.split(" ", 1)
+        method = key.split(" ", 1)[0]
         curve = resp["mean_response_s_per_mile"]
         ax.plot(range(-1, len(curve) - 1), curve, label=key, color=COLOURS[method],
-                ls="-" if source == "doppler" else ":")
+                ls=":" if "positions only" in key else "-", lw=2 if method == "pacer" else 1)
     ax.axhspan(-2, 2, color="0.9", label="within 2 s/mile")
     ax.axvline(5, color="k", lw=0.8, ls="--")
     ax.set_xlabel("seconds after a 5 % pace step")

@@ -281,10 +281,9 @@ def run_openloop(seeds: int) -> dict[str, Any]:
             row[name] = steady_case(sc, 1, True, seed_list[: max(2, seeds // 2)], model=model)["pace_rms_s_per_mile"]
         out["pace_vs_doppler_noise"][str(sigma)] = row
     step_runs = [make_run(_step_scenario(), 1, s) for s in seed_list]
-    out["step"] = {
-        f"{m} {'doppler' if dop else 'positions only'}": step_response(step_runs, m, dop)
-        for dop in (True, False) for m in METHODS if dop or m != "doppler"
-    }
+    out["step"] = {"pacer with Doppler": step_response(step_runs, "pacer", True),
+                   "pacer positions only": step_response(step_runs, "pacer", False)}
+    out["step"].update({m: step_response(step_runs, m, True) for m in METHODS if m != "pacer"})
     out["outage"] = outage_case(seed_list)
     from pathlib import Path
 

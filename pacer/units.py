@@ -121,9 +121,11 @@ def format_speed(speed_mps: float | None, unit: str = "km") -> str:
 
 
 def format_distance(dist_m: float, unit: str = "km") -> str:
-    """A mark's name: '400 m', '1 km', '1 mi', '1.5 mi'."""
-    if unit == "mi" and abs(dist_m / MILE_M - round(dist_m / MILE_M, 2)) < 1e-6 and dist_m >= MILE_M / 4:
-        return f"{dist_m / MILE_M:g} mi"
-    if dist_m >= 1000 and abs(dist_m / 1000 - round(dist_m / 1000, 3)) < 1e-6:
-        return f"{dist_m / 1000:g} km"
+    """A mark's name: '400 m', '1 km', '1 mi', '1.5 mi' (centimetres of float noise ignored)."""
+    miles = dist_m / MILE_M
+    if unit == "mi" and dist_m >= MILE_M / 4 and abs(miles - round(miles, 2)) * MILE_M < 0.01:
+        return f"{round(miles, 2):g} mi"
+    km = dist_m / 1000
+    if dist_m >= 999.99 and abs(km - round(km, 3)) * 1000 < 0.01:
+        return f"{round(km, 3):g} km"
     return f"{dist_m:.0f} m"
