@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pacer.errors import ConfigError, UnitError
+from pacer.errors import ConfigError, UnitError, read_user_file
 from pacer.plan import Plan, even_plan, segments_plan, split_marks_m, splits_plan
 from pacer.prefs import DisplayPrefs
 from pacer.units import MILE_M, format_duration, parse_distance_m, parse_duration_s, parse_pace_s_per_m
@@ -171,14 +171,7 @@ class _Reporter:
 
 def load_config(path: str | Path) -> Config:
     """Read and check a plan file; raise ConfigError with one clear sentence."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such plan file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{p}: cannot read the plan file ({e})") from None
-    return parse_config(text, str(p))
+    return parse_config(read_user_file(str(path), "plan", ConfigError), str(path))
 
 
 def parse_config(text: str, path: str = "<plan>") -> Config:

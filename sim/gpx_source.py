@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 import gpxpy
 import gpxpy.gpx
 
-from pacer.errors import TrackError
+from pacer.errors import TrackError, read_user_file
 from pacer.events import Fix, Tick
 
 TICK_INTERVAL_S = 1.0
@@ -68,12 +68,7 @@ def _ext_value(point: gpxpy.gpx.GPXTrackPoint, names: tuple[str, ...]) -> float 
 
 def load_gpx(path: str | Path) -> Track:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TrackError(f"{p}: no such track file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise TrackError(f"{p}: cannot read the track file ({e})") from None
+    text = read_user_file(str(p), "track", TrackError)
     try:
         gpx = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as e:

@@ -27,15 +27,6 @@ PLAN = (ROOT / "sim" / "plans" / "mile_4_40.toml").read_text()
 CRASH_AT = 150  # events before the restart: past the first split (~73 s), before the second
 
 
-@pytest.fixture
-def mock_pins():
-    previous = gpiozero.Device.pin_factory
-    gpiozero.Device.pin_factory = MockFactory()
-    yield gpiozero.Device.pin_factory
-    gpiozero.Device.pin_factory.close()
-    gpiozero.Device.pin_factory = previous
-
-
 @pytest.fixture(scope="module")
 def events():
     return list(replay_events(load_gpx(TRACK).fixes))

@@ -31,15 +31,6 @@ TRACK = ROOT / "sim" / "tracks" / "mile_road_1hz.gpx"
 PLAN = (ROOT / "sim" / "plans" / "mile_4_40.toml").read_text()
 
 
-@pytest.fixture
-def mock_pins():
-    previous = gpiozero.Device.pin_factory
-    gpiozero.Device.pin_factory = MockFactory()
-    yield gpiozero.Device.pin_factory
-    gpiozero.Device.pin_factory.close()
-    gpiozero.Device.pin_factory = previous
-
-
 @pytest.mark.gpsd
 @pytest.mark.skipif(gpsd_binary() is None and not os.environ.get("CI"), reason="gpsd is not installed")
 def test_ready_then_button_start_then_paced_to_the_finish_screen(mock_pins):
