@@ -266,25 +266,29 @@ class SpeedSmoother:
     """The speed the rider reads: the filter's speed through a time-constant low-pass.
 
     Doppler speed is noisy fix to fix (0.05-0.2 m/s: 2-9 s/mile at 5k pace), and
-    a number that jitters cannot be read from a bike. A first-order low-pass
-    with TAU_S = 1.5 s reaches 90 % of a step in 3.5 s, leaving room for the
-    Kalman filter's own lag within the issue's 5 s bound, while cutting white
-    noise to 0.43 of its per-fix size at 1 Hz, and more at higher rates.
-    bench/ shows the trade-off at other noise levels; a gap
-    restarts it at the new value, since the old one says nothing any more.
+    a number that jitters cannot be read from a bike. With Doppler, a
+    first-order low-pass of TAU_DOPPLER_S = 1.5 s reaches 90 % of a step in
+    3.5 s, leaving room for the Kalman filter's own lag within the 5 s bound,
+    while cutting white noise to 0.43 of its per-fix size at 1 Hz. From
+    positions alone the speed is five times noisier and no time constant meets
+    both bounds, so it gets TAU_POSITIONS_S = 4 s: a steadier number than a
+    watch's 10 s average, and quicker (bench/). A gap restarts it at the new
+    value, since the old one says nothing any more.
     """
 
-    TAU_S = 1.5
+    TAU_DOPPLER_S = 1.5
+    TAU_POSITIONS_S = 4.0
 
-    def __init__(self, tau_s: float = TAU_S, gap_s: float = 3.0) -> None:
-        self.tau_s, self.gap_s = tau_s, gap_s
+    def __init__(self, gap_s: float = 3.0) -> None:
+        self.gap_s = gap_s
         self.t_s: float | None = None
         self.speed_mps = 0.0
 
-    def update(self, t_s: float, speed_mps: float) -> float:
+    def update(self, t_s: float, speed_mps: float, doppler: bool = True) -> float:
         if self.t_s is None or t_s - self.t_s > self.gap_s:
             self.speed_mps = speed_mps
         elif t_s > self.t_s:
-            self.speed_mps += (1.0 - math.exp(-(t_s - self.t_s) / self.tau_s)) * (speed_mps - self.speed_mps)
+            tau_s = self.TAU_DOPPLER_S if doppler else self.TAU_POSITIONS_S
+            self.speed_mps += (1.0 - math.exp(-(t_s - self.t_s) / tau_s)) * (speed_mps - self.speed_mps)
         self.t_s = t_s
         return self.speed_mps
