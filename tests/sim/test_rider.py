@@ -8,15 +8,8 @@ import numpy as np
 import pytest
 
 from pacer.events import Fix
-from sim.rider import (
-    Course,
-    RiderParams,
-    WatchController,
-    make_world,
-    ou_series,
-    quantised_speed,
-    ride,
-)
+from sim.rider import Course, RiderParams, make_world, ou_series, ride
+from sim.rider_strategies import WatchController, quantised_speed
 
 SEEDS = (2000, 2001, 2002)
 
