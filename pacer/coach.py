@@ -31,12 +31,16 @@ def tolerance_s(plan: Plan, settings: CoachSettings) -> float:
 def needed_speed_mps(plan: Plan, dist_m: float, elapsed_s: float) -> float | None:
     """The speed that puts the runner back on schedule at the next mark.
 
-    None when that is no longer possible (the mark's time has passed) or the
-    run is over; a mark closer than MIN_RECOVERY_M is skipped for the next one,
-    so the figure does not explode in the last metres before a split.
+    None when that is no longer possible (the mark's time has passed), in the
+    last MIN_RECOVERY_M before the finish (no time is left to act on it: 1 m
+    out and 1.8 s ahead would read "46:17/km") or the run is over; a mark
+    closer than MIN_RECOVERY_M is skipped for the next one, so the figure does
+    not explode in the last metres before a split.
     """
+    if plan.marks_m[-1] - dist_m < MIN_RECOVERY_M:
+        return None
     for mark in plan.marks_m:
-        if mark - dist_m >= MIN_RECOVERY_M or mark == plan.marks_m[-1]:
+        if mark - dist_m >= MIN_RECOVERY_M:
             remaining_m = mark - dist_m
             time_left_s = plan.target_elapsed_s(mark) - elapsed_s
             if remaining_m <= 0 or time_left_s <= 1.0:

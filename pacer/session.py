@@ -235,7 +235,10 @@ class Session:
         delta = elapsed - plan.target_elapsed_s(dist)
         target_speed = plan.target_speed_mps(dist)
         if self.gps != GpsState.LOST:
-            proj = projected_delta_s(delta, speed, target_speed, self.config.coach.horizon_s)
+            horizon_s = self.config.coach.horizon_s
+            if speed is not None and speed > 0.5:  # never look past the finish
+                horizon_s = min(horizon_s, max(0.0, plan.distance_m - dist) / speed)
+            proj = projected_delta_s(delta, speed, target_speed, horizon_s)
             self.advice, cue = advise(self.advice, proj, self.tol_s, t_s, self.config.coach)
             if cue is not None and not sounds:
                 sounds.append(cue)

@@ -87,3 +87,9 @@ def test_pace_needed_skips_a_mark_that_is_too_close():
 def test_pace_needed_is_none_when_the_mark_time_has_passed():
     plan = even_plan("5k", 5000, 1200, 1000)
     assert needed_speed_mps(plan, 850, 240) is None
+
+
+def test_pace_needed_is_none_in_the_last_metres():
+    plan = even_plan("5k", 5000, 1200, 1000)
+    assert needed_speed_mps(plan, 4999, 1198) is None  # 1 m out, 1.8 s ahead: nothing left to act on
+    assert needed_speed_mps(plan, 4850, 1160) == pytest.approx(150 / 40)

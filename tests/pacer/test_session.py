@@ -138,3 +138,20 @@ def test_pace_needed_and_projection_while_running(mile, straight):
     assert s.needed_speed_mps > MILE / 280  # behind: faster than plan pace to catch up by the mark
     assert s.projected_finish_s == pytest.approx(280 + s.delta_s)
     assert s.split_number == 1 and s.next_mark_m == pytest.approx(409.344)
+
+
+def test_advice_does_not_look_past_the_finish(mile):
+    """A sprint over the last 20 m: 10 s ahead at that speed would be far ahead,
+    but the run ends in 3 s, so the rider is not told to slow down."""
+    from conftest import PLANE
+
+    fixes, d, t = [], 0.0, 0.0
+    plan_speed = MILE / 280
+    while d < MILE + 20:
+        lat, lon = PLANE.to_latlon(d, 0.0)
+        fixes.append(Fix(T0 + t, lat, lon, speed_mps=plan_speed * (1.2 if d > MILE - 20 else 1.0), track_deg=90.0))
+        d += fixes[-1].speed_mps * 0.2
+        t += 0.2
+    statuses = [s for s in run(Session(mile), fixes) if s.phase == Phase.RUNNING]
+    assert MILE - statuses[-1].dist_m < 2
+    assert all(s.advice == Cue.ON_PACE for s in statuses if MILE - s.dist_m < 20)
