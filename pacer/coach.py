@@ -5,7 +5,10 @@ it turns to FASTER or SLOWER when the delta *projected a few seconds ahead at
 the current speed* leaves the tolerance band, and back to ON PACE only once it
 is well inside (half the band). Looking ahead means a rider already closing the
 gap is left alone, and one drifting away is told before the gap is large.
-A standing FASTER/SLOWER is repeated at a slow interval, never every step.
+A standing FASTER/SLOWER is repeated at a slow interval, never every step, and
+three times as often while the gap is far outside the band: a cue carries no
+amount, so its rate does (in the closed-loop bench, a rider hearing but not
+reading halves the spread of finish times at the same cues per minute).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pacer.status import Cue
 
 MIN_RECOVERY_M = 100.0  # "pace needed" aims at the next mark, but never one closer than this
 MIN_HOLD_S = 3.0  # advice holds at least this long before it changes again
+FAR_OFF_BANDS = 1.5  # projected gap beyond 1.5 tolerance bands: the reminder comes ...
+FAR_OFF_REMINDER_DIVISOR = 3.0  # ... three times as often (every 10 s instead of 30 s)
 
 
 def tolerance_s(plan: Plan, settings: CoachSettings) -> float:
@@ -90,6 +95,9 @@ def advise(
             new = Cue.ON_PACE
     if new != current and t_s - state.changed_s >= MIN_HOLD_S:
         return AdviceState(new, t_s, t_s), new
-    if current != Cue.ON_PACE and t_s - state.sounded_s >= settings.reminder_s:
+    reminder_s = settings.reminder_s
+    if abs(projected_s) > FAR_OFF_BANDS * tol_s:
+        reminder_s /= FAR_OFF_REMINDER_DIVISOR
+    if current != Cue.ON_PACE and t_s - state.sounded_s >= reminder_s:
         return AdviceState(current, state.changed_s, t_s), current
     return state, None

@@ -51,8 +51,13 @@ def test_noise_across_the_edge_does_not_flip_the_advice():
 
 
 def test_a_standing_faster_is_repeated_slowly():
-    _, cues = feed([2.0] * 65)
+    _, cues = feed([1.2] * 65)
     assert cues == [(0, Cue.FASTER), (30, Cue.FASTER), (60, Cue.FASTER)]
+
+
+def test_far_off_the_reminder_comes_three_times_as_often():
+    _, cues = feed([2.0] * 35)
+    assert cues == [(0, Cue.FASTER), (10, Cue.FASTER), (20, Cue.FASTER), (30, Cue.FASTER)]
 
 
 def test_advice_holds_a_few_seconds_before_changing():
