@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from pacer.errors import PacerError, UsageError
+from pacer.errors import PacerError, UsageError, file_problem
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "sim"
 DEFAULT_TRACK = "mile_road_1hz"
@@ -183,12 +183,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.log)
     try:
         log = read_log_file(path)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such log file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder; expected a run log file (run-*.jsonl)") from None
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read the log ({e.strerror or e})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(file_problem(path, "log", e, expected="a run log file (run-*.jsonl)")) from None
     for warning in log.warnings:
         print(f"pacer: warning: {warning}", file=sys.stderr)
     print(split_table(log.config, log.splits, log.finished, title=f"from {path.name}"))

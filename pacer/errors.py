@@ -33,22 +33,27 @@ class DeviceError(PacerError, OSError):
     """A device (gpsd, display, buzzer, buttons) failed; the loop goes on without it."""
 
 
+def file_problem(path: object, what: str, exc: OSError | UnicodeDecodeError, expected: str = "") -> str:
+    """One sentence for why a file the user named cannot be read."""
+    expected = expected or f"a {what} file"
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such {what} file"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path}: is a folder; expected {expected}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{path}: not a text file; expected {expected}"
+    return f"{path}: cannot read the {what} file ({exc.strerror or exc})"
+
+
 def read_user_file(path: str, what: str, error: type[PacerError]) -> str:
     """The text of a file the user named, or `error` with one sentence saying why not.
 
-    The one place plan, track and log files are read, so a missing file, a
-    folder or an unreadable one read the same whatever the kind.
+    The one place plan and track files are read, so a missing file, a folder
+    or an unreadable one read the same whatever the kind.
     """
     from pathlib import Path
 
-    p = Path(path)
     try:
-        return p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{p}: no such {what} file") from None
-    except IsADirectoryError:
-        raise error(f"{p}: is a folder; expected a {what} file") from None
-    except UnicodeDecodeError:
-        raise error(f"{p}: not a text file; expected a {what} file") from None
-    except OSError as e:
-        raise error(f"{p}: cannot read the {what} file ({e.strerror or e})") from None
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise error(file_problem(path, what, e)) from None
