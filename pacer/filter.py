@@ -157,7 +157,12 @@ class Estimator:
         sigma = self.s.pos_sigma_m
         if fix.mode == FixMode.TWO_D:
             sigma *= 1.5
-        return sigma * sigma
+        # Fixes closer together than a second are not independent (the error is correlated
+        # over tens of seconds): the variance grows with the rate, so the filter takes the
+        # same information per second at 1 or 10 Hz. Positions-only 10 Hz split rms
+        # 2.2 -> 1.4 s (bench/); with Doppler, distance does not come from positions.
+        dt = fix.t_s - self.t_s if self.t_s is not None and fix.t_s > self.t_s else 1.0
+        return sigma * sigma * max(1.0, 1.0 / dt)
 
     def _heading(self) -> tuple[float, float, bool]:
         speed = self.speed_mps
