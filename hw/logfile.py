@@ -69,11 +69,11 @@ def log_settings(config: Config, env: dict[str, str] | None = None) -> LogSettin
 
 
 def software_version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return f"pacer {version('pacer')}"
-    except Exception:  # not installed (a source checkout on sys.path)
+    except PackageNotFoundError:  # not installed (a source checkout on sys.path)
         return "pacer (unknown version)"
 
 
