@@ -117,19 +117,14 @@ class Estimator:
             if self.rejects >= self.s.max_rejects:
                 self._bridge_gap(fix, zx, zy, r, dt)
                 return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
-            self.px, self.py = x0, y0  # keep the prediction's covariance growth, not its move
-            self.px += self.vx * dt
-            self.py += self.vy * dt
+            # an outlier: keep the prediction (position and covariance growth), skip the update
             self._advance_distance(x0, y0, ux, uy, moving, speed0 * dt)
             self.t_s = fix.t_s
             return Estimate(fix.t_s, self.dist_m, self.speed_mps, False)
         self.rejects = 0
         self.accepted_t_s = fix.t_s
         kp, kv = self.ppp / s, self.ppv / s
-        self.px += kp * ix
-        self.py += kp * iy
-        self.vx += kv * ix
-        self.vy += kv * iy
+        self._correct(kp, kv, ix, iy)
         self.pvv -= kv * self.ppv
         self.ppp *= 1 - kp
         self.ppv *= 1 - kp
@@ -185,6 +180,13 @@ class Estimator:
         self.ppv += dt * self.pvv + q * dt * dt / 2
         self.pvv += q * dt
 
+    def _correct(self, kp: float, kv: float, ix: float, iy: float) -> None:
+        """Move both axes' state by the gains times the innovation (shared covariance)."""
+        self.px += kp * ix
+        self.py += kp * iy
+        self.vx += kv * ix
+        self.vy += kv * iy
+
     def _doppler_update(self, fix: Fix) -> None:
         if fix.speed_mps is None:
             return
@@ -202,11 +204,7 @@ class Estimator:
         rv = (self.s.vel_sigma_mps + 0.02 * speed) ** 2
         s = self.pvv + rv
         kp, kv = self.ppv / s, self.pvv / s
-        ix, iy = zvx - self.vx, zvy - self.vy
-        self.px += kp * ix
-        self.py += kp * iy
-        self.vx += kv * ix
-        self.vy += kv * iy
+        self._correct(kp, kv, zvx - self.vx, zvy - self.vy)
         self.ppp -= kp * self.ppv
         self.ppv *= 1 - kv
         self.pvv *= 1 - kv
