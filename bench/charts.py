@@ -13,23 +13,32 @@ import matplotlib.pyplot as plt  # noqa: E402
 COLOURS = {"pacer": "#d62728", "raw": "#7f7f7f", "ma5": "#1f77b4", "ma10": "#17becf", "doppler": "#2ca02c"}
 
 
-def pace_chart(openloop: dict[str, Any], path: Path) -> Path:
-    rows = ["mile 1 Hz doppler", "5k 1 Hz doppler", "5k 10 Hz doppler", "5k 1 Hz positions only"]
-    fig, ax = plt.subplots(figsize=(8, 4), dpi=110)
-    width = 0.16
-    for j, method in enumerate(COLOURS):
-        values = [openloop["steady"][r]["pace_rms_s_per_mile"].get(method, float("nan")) for r in rows]
-        ax.bar([i + (j - 2) * width for i in range(len(rows))], values, width, label=method, color=COLOURS[method])
-    ax.axhline(2.0, color="k", ls="--", lw=1, label="target 2 s/mile")
+def _grouped_bars(rows: list[str], series: dict[str, list[float]], line_at: float, line_label: str,
+                  ylabel: str, title: str, path: Path, figsize: tuple[float, float] = (8, 4),
+                  tick_kw: dict[str, Any] | None = None) -> Path:
+    """Bars per row, one colour per method, log scale, a dashed reference line."""
+    fig, ax = plt.subplots(figsize=figsize, dpi=110)
+    width = 0.8 / len(series)
+    for j, (method, values) in enumerate(series.items()):
+        offset = (j - (len(series) - 1) / 2) * width
+        ax.bar([i + offset for i in range(len(rows))], values, width, label=method, color=COLOURS[method])
+    ax.axhline(line_at, color="k", ls="--", lw=1, label=line_label)
     ax.set_yscale("log")
-    ax.set_xticks(range(len(rows)), rows)
-    ax.set_ylabel("displayed pace error, rms (s/mile, log)")
-    ax.set_title("Displayed pace on steady runs: pacer vs what a rider would otherwise see")
+    ax.set_xticks(range(len(rows)), rows, **(tick_kw or {}))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.legend(ncol=3, fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def pace_chart(openloop: dict[str, Any], path: Path) -> Path:
+    rows = ["mile 1 Hz doppler", "5k 1 Hz doppler", "5k 10 Hz doppler", "5k 1 Hz positions only"]
+    series = {m: [openloop["steady"][r]["pace_rms_s_per_mile"].get(m, float("nan")) for r in rows] for m in COLOURS}
+    return _grouped_bars(rows, series, 2.0, "target 2 s/mile", "displayed pace error, rms (s/mile, log)",
+                         "Displayed pace on steady runs: pacer vs what a rider would otherwise see", path)
 
 
 def step_chart(openloop: dict[str, Any], path: Path) -> Path:
@@ -52,18 +61,9 @@ def step_chart(openloop: dict[str, Any], path: Path) -> Path:
 
 
 def split_chart(openloop: dict[str, Any], path: Path) -> Path:
-    rows = [k for k in openloop["steady"]]
-    fig, ax = plt.subplots(figsize=(9, 4), dpi=110)
-    for j, method in enumerate(("pacer", "doppler", "raw")):
-        values = [openloop["steady"][r]["split"].get(method, {}).get("rms_s", float("nan")) for r in rows]
-        ax.bar([i + (j - 1) * 0.25 for i in range(len(rows))], values, 0.25, label=method, color=COLOURS[method])
-    ax.axhline(1.0, color="k", ls="--", lw=1, label="1 s")
-    ax.set_yscale("log")
-    ax.set_xticks(range(len(rows)), rows, rotation=20, ha="right", fontsize=8)
-    ax.set_ylabel("split time error, rms (s, log)")
-    ax.set_title("Split time error against truth, free mode on the road")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    rows = list(openloop["steady"])
+    series = {m: [openloop["steady"][r]["split"].get(m, {}).get("rms_s", float("nan")) for r in rows]
+              for m in ("pacer", "doppler", "raw")}
+    return _grouped_bars(rows, series, 1.0, "1 s", "split time error, rms (s, log)",
+                         "Split time error against truth, free mode on the road", path, figsize=(9, 4),
+                         tick_kw={"rotation": 20, "ha": "right", "fontsize": 8})
