@@ -30,8 +30,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from dataclasses import replace
+
 from pacer.events import Fix, FixMode
 from pacer.geo import LocalPlane
+from pacer.speed_channel import SynthesisTest
 
 
 SPARSE_GAP_RATE = 0.15  # above this share of gaps, the source records sparsely on purpose
@@ -73,6 +76,39 @@ class Estimator:
         self.doppler_mps: float | None = None  # the last accepted fix's Doppler speed
         self.accepted_t_s = 0.0  # the last fix the filter took
         self.accepted_dist_m = 0.0
+        self.synthesis = SynthesisTest()  # is the fixes' "speed" a measurement of its own?
+        self.had_speed = False
+        self.had_course = False
+        self.prev_xy: tuple[float, float] | None = None
+        self.fixes = 0
+        self.rejected = 0
+        self.restarts = 0
+
+    @property
+    def speed_trusted(self) -> bool:
+        """The fixes' speed is used only once shown not to be made from the positions."""
+        # gpsd fills in a speed, never a course: a speed that comes with a course is the
+        # receiver's, and only a speed without one is put to the test
+        return self.had_course or self.synthesis.verdict == "genuine"
+
+    @property
+    def speed_source(self) -> str:
+        if not self.had_speed:
+            return "positions"
+        if self.synthesis.verdict == "synthesized":
+            return "synthesized→positions"
+        if not self.speed_trusted:
+            return "undecided→positions"
+        return "doppler"
+
+    def describe(self) -> dict[str, object]:
+        """What `--json` reports: which speed the distance came from, what was rejected."""
+        return {
+            "speed_source": self.speed_source,
+            "fixes": self.fixes,
+            "rejected_fixes": self.rejected,
+            "restarts": self.restarts,
+        }
 
     @property
     def speed_mps(self) -> float:
@@ -92,6 +128,10 @@ class Estimator:
         if self.plane is None:
             self.plane = LocalPlane(fix.lat_deg, fix.lon_deg)
         zx, zy = self.plane.to_xy(fix.lat_deg, fix.lon_deg)
+        if self.t_s is not None and fix.t_s <= self.t_s:
+            return Estimate(self.t_s, self.dist_m, self.speed_mps, False)
+        self.fixes += 1
+        fix = self._checked_speed(fix, zx, zy)
         r = self._pos_var(fix)
         if self.t_s is None:
             self._restart(fix, zx, zy, r, speed_mps=0.0, heading_rad=0.0)
@@ -114,12 +154,24 @@ class Estimator:
         ix, iy = zx - self.px, zy - self.py
         if (ix * ix + iy * iy) / s > self.s.gate_sigma**2:
             self.rejects += 1
-            if self.rejects >= self.s.max_rejects:
-                self._bridge_gap(fix, zx, zy, r, dt)
-                return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
-            # an outlier: keep the prediction (position and covariance growth), skip the update
-            self._advance_distance(x0, y0, ux, uy, moving, speed0 * dt)
+            self.rejected += 1
+            # An outlier: keep the prediction (position and covariance growth), skip the
+            # update, and dead-reckon the step: with a trusted speed by that speed, which
+            # the rejected position does not change; else at the filter's speed.
+            if fix.speed_mps is not None and self.doppler_mps is not None:
+                self.dist_m += 0.5 * (self.doppler_mps + fix.speed_mps) * dt
+                self.doppler_mps = fix.speed_mps
+            else:
+                self._advance_distance(x0, y0, ux, uy, moving, speed0 * dt)
             self.t_s = fix.t_s
+            if self.rejects >= self.s.max_rejects:
+                # Only rejects for a while: the filter, not the fixes, is wrong. The steps
+                # are already counted; start again at this fix with the speed it had.
+                self.restarts += 1
+                speed = fix.speed_mps if fix.speed_mps is not None else min(speed0, self.s.max_speed_mps)
+                self._restart(fix, zx, zy, r, speed, math.atan2(ux, uy) if moving else 0.0)
+                self.initialising = False
+                return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
             return Estimate(fix.t_s, self.dist_m, self.speed_mps, False)
         self.rejects = 0
         self.accepted_t_s = fix.t_s
@@ -145,6 +197,20 @@ class Estimator:
         return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
 
     # -- the pieces -----------------------------------------------------------
+
+    def _checked_speed(self, fix: Fix, zx: float, zy: float) -> Fix:
+        """The fix with its speed and course dropped unless the speed is shown genuine."""
+        speed = fix.speed_mps
+        prev, self.prev_xy = self.prev_xy, (zx, zy)
+        if speed is None or not (0.0 <= speed <= self.s.max_speed_mps):
+            return replace(fix, speed_mps=None, track_deg=None) if fix.speed_mps is not None or fix.track_deg is not None else fix
+        self.had_speed = True
+        self.had_course = self.had_course or fix.track_deg is not None
+        if prev is not None and self.t_s is not None and fix.track_deg is None:
+            self.synthesis.observe(speed, fix.t_s - self.t_s, math.hypot(zx - prev[0], zy - prev[1]))
+        if self.speed_trusted:
+            return fix
+        return replace(fix, speed_mps=None, track_deg=None)
 
     def _pos_var(self, fix: Fix) -> float:
         # Not from fix.eph_m: without the receiver's GST sentence, gpsd makes eph up from
@@ -191,14 +257,13 @@ class Estimator:
         if fix.speed_mps is None:
             return
         speed = max(0.0, fix.speed_mps)
-        if fix.track_deg is not None:
-            c = math.radians(fix.track_deg)
-            zvx, zvy = speed * math.sin(c), speed * math.cos(c)
-        else:
-            ux, uy, moving = self._heading()
-            if not moving:
-                return
-            zvx, zvy = speed * ux, speed * uy
+        if fix.track_deg is None:
+            # A speed without a course says nothing of the direction: pinning the velocity
+            # to the old heading overshoots every corner and the gate then rejects the
+            # fixes after it. The speed still makes the distance (update).
+            return
+        c = math.radians(fix.track_deg)
+        zvx, zvy = speed * math.sin(c), speed * math.cos(c)
         if speed < 0.3:
             zvx = zvy = 0.0
         rv = (self.s.vel_sigma_mps + 0.02 * speed) ** 2

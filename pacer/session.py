@@ -99,7 +99,7 @@ class Session:
             sounds.append(Cue.GPS_BACK)
         self.estimator.update(fix)
         self.route.update(fix)
-        self.shown_speed.update(fix.t_s, self.route.speed_mps, doppler=fix.speed_mps is not None)
+        self.shown_speed.update(fix.t_s, self.route.speed_mps, doppler=self.estimator.speed_trusted)
         if self.phase == Phase.READY:
             if self.start_mode == "first_fix" or (
                 self.start_mode == "moving" and self.estimator.speed_mps >= MOVING_START_SPEED_MPS

@@ -79,6 +79,17 @@ def _open_log(options: SimOptions, config: Config, session: Session, track_path:
     return LoggedSession(session, writer)
 
 
+def _estimator_summary(session: Session) -> dict[str, Any]:
+    """Which speed the distance came from, and what was rejected or restarted (issue 9)."""
+    info = session.estimator.describe()
+    return {
+        "speed_source": info["speed_source"],
+        "rejected_fixes": info["rejected_fixes"],
+        "restarts": info["restarts"],
+        "estimator": info,
+    }
+
+
 def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     from pacer.screen import render
     from sim.buzzer import SimBuzzer
@@ -91,6 +102,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
     clock = SimClock(rate=speed)
     session = Session(config, start="first_fix")
+    core = session  # the session itself, also when a log wraps it
     route = session.route  # free, or the track's placed or fitted oval (reported in the summary)
     logged = _open_log(options, config, session, track_path, track.fixes[0].t_s) if options.log else None
     if logged is not None:
@@ -148,6 +160,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "steps": result.steps,
         "track_duration_s": round(track.duration_s, 3),
         "route": route.describe(),
+        **_estimator_summary(core),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
         "buzzer": {
             "kind": options.buzzer,
