@@ -1,0 +1,53 @@
+"""An NMEA log replays through the real gpsd, as the device would hear that receiver.
+
+No `--via-gpsd` needed: an NMEA log is what a receiver says, so only gpsd may
+read it. The log written from the bundled mile paces like the mile itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pacer.cli import main
+from pacer.events import Fix
+from sim.gpsd_harness import gpsd_binary
+from test_recordings import MILE_GPX, MILE_PLAN, nmea_log_text, sim_json
+
+pytestmark = [
+    pytest.mark.gpsd,
+    pytest.mark.skipif(
+        gpsd_binary() is None and not os.environ.get("CI"),
+        reason="gpsd is not installed (Debian package gpsd; `make test` installs it)",
+    ),
+]
+
+
+@pytest.mark.parametrize("name", ["ride.nmea", "ride.log.gz"])
+def test_an_nmea_log_through_gpsd_paces_like_the_track_it_came_from(
+    name: str, tmp_path: Path, mile_fixes: tuple[Fix, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = nmea_log_text(mile_fixes)
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    via_gpsd, direct = sim_json(capsys, path), sim_json(capsys, MILE_GPX)
+    assert via_gpsd["finished"] and len(via_gpsd["splits"]) == len(direct["splits"]) == 4
+    for a, b in zip(via_gpsd["splits"], direct["splits"]):
+        assert a["elapsed_s"] == pytest.approx(b["elapsed_s"], abs=0.1)
+    assert via_gpsd["light"][0] == {"t_s": 0.0, "colour": "white"}  # the start's flash, at the first fix
+
+
+def test_a_log_gpsd_makes_no_fix_of_says_so(tmp_path: Path, mile_fixes: tuple[Fix, ...],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """GGA carries no date; without RMC or ZDA gpsd reports no time, so no fix."""
+    gga_only = "\n".join(line for line in nmea_log_text(mile_fixes[:8]).splitlines() if "GGA" in line)
+    path = tmp_path / "gga.nmea"
+    path.write_text(gga_only + "\n")
+    code = main(["sim", str(path), "--plan", str(MILE_PLAN)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "note: gpsd made no fix of gga.nmea (8 fix sentences" in out
