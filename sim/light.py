@@ -21,7 +21,7 @@ class SimLight:
 
     def __init__(self, brightness: float = 1.0, pins: dict[str, int] | None = None) -> None:
         pins = dict(LIGHT_PINS if pins is None else pins)
-        self.factory = MockFactory(pin_class=MockPWMPin)  # private: no pin state shared through Device.pin_factory
+        self.factory = MockFactory(pin_class=MockPWMPin)  # its own: no pin state in common with Device.pin_factory
         self.device = RGBLED(pins["red"], pins["green"], pins["blue"], pwm=True, pin_factory=self.factory)
         self.pins = {name: self.factory.pin(number) for name, number in pins.items()}
         self.player = LightPlayer(self.device, brightness)
