@@ -124,7 +124,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         light.advance(status.t_s)
         if last_frame[0] is not None and options.display != "terminal":
             for change in light.log[seen:]:
-                display.show(last_frame[0], change.t_s - first_t, change.colour)
+                if change.t_s < status.t_s:  # one at the step's own time shows with the step's frame
+                    display.show(last_frame[0], change.t_s - first_t, change.colour)
         light.feed(status)
 
     def show(status: Status) -> None:

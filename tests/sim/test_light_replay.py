@@ -87,6 +87,8 @@ def test_png_frames_show_the_flash_and_its_end(tmp_path: Path, capsys: pytest.Ca
                  str(ROOT / "sim" / "plans" / "mile_4_40.toml"), "--display", f"png:{frames}", "--speed", "max"]) == 0
     index = dict(line.split() for line in (frames / "index.txt").read_text().splitlines())
     assert index["000001.png"] == "0.000" and index["000002.png"] == "0.250"  # start flash, then its end
+    times = [float(t) for t in index.values()]
+    assert times == sorted(set(times))  # one frame per moment: a light change at a step shows with its frame
     first, second = Image.open(frames / "000001.png").convert("RGB"), Image.open(frames / "000002.png").convert("RGB")
     assert first.size == (640, 256)
     led = (576, 128)  # the light's centre, right of the OLED, at 4x
