@@ -2,7 +2,7 @@
 
 FIT is written by fit-tool (a maintained FIT encoder: header, definitions,
 developer data, CRC), TCX with lxml, so the readers under test meet files they
-did not write themselves.
+did not write themselves; NMEA logs are what sim.nmea makes of fixes, as a receiver would say them.
 """
 
 from __future__ import annotations
@@ -106,3 +106,16 @@ def tcx_bytes(fixes: Sequence[Fix]) -> bytes:
             ext = etree.SubElement(tp, f"{{{TCX_NS}}}Extensions")
             etree.SubElement(etree.SubElement(ext, f"{{{TPX_NS}}}TPX"), f"{{{TPX_NS}}}Speed").text = f"{fix.speed_mps:.3f}"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def nmea_log_text(fixes: Sequence[Fix]) -> str:
+    """What a receiver says for `fixes` (RMC + GGA each), behind a gpsd-style comment, with a
+    dash cam's own sentence, unknown to everyone, after the first epoch."""
+    from sim.nmea import fix_sentences
+
+    lines = ["# a gpsd-style comment"]
+    for k, fix in enumerate(fixes):
+        lines += fix_sentences(fix)
+        if k == 0:
+            lines.append("$GSENSORD,-0.120,-0.060,0.060")
+    return "\n".join(lines) + "\n"

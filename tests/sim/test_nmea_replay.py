@@ -16,7 +16,11 @@ import pytest
 from pacer.cli import main
 from pacer.events import Fix
 from sim.gpsd_harness import gpsd_binary
-from test_recordings import MILE_GPX, MILE_PLAN, nmea_log_text, sim_json
+from recording_files import nmea_log_text
+
+ROOT = Path(__file__).resolve().parents[2]
+MILE_GPX = ROOT / "sim" / "tracks" / "mile_road_1hz.gpx"
+MILE_PLAN = ROOT / "sim" / "plans" / "mile_4_40.toml"
 
 pytestmark = [
     pytest.mark.gpsd,
@@ -25,6 +29,13 @@ pytestmark = [
         reason="gpsd is not installed (Debian package gpsd; `make test` installs it)",
     ),
 ]
+
+
+def sim_json(capsys: pytest.CaptureFixture[str], track: Path) -> dict:
+    code = main(["sim", str(track), "--plan", str(MILE_PLAN), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
 
 
 @pytest.mark.parametrize("name", ["ride.nmea", "ride.log.gz"])

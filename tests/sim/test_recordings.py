@@ -15,7 +15,7 @@ from typing import Sequence
 
 import pytest
 
-from recording_files import fit_bytes, tcx_bytes
+from recording_files import fit_bytes, nmea_log_text, tcx_bytes
 from pacer.cli import main
 from pacer.errors import TrackError
 from pacer.events import Fix
@@ -263,19 +263,6 @@ def test_a_missing_recording_is_one_line(tmp_path: Path, capsys) -> None:
 
 
 # --- NMEA logs: checked here, replayed through gpsd (tests/hw/test_nmea_replay.py) ------------
-
-
-def nmea_log_text(fixes: Sequence[Fix]) -> str:
-    """What a receiver says for `fixes` (RMC + GGA each), behind a gpsd-style comment, with a
-    dash cam's own sentence, unknown to everyone, after the first epoch."""
-    from sim.nmea import fix_sentences
-
-    lines = ["# a gpsd-style comment"]
-    for k, fix in enumerate(fixes):
-        lines += fix_sentences(fix)
-        if k == 0:
-            lines.append("$GSENSORD,-0.120,-0.060,0.060")
-    return "\n".join(lines) + "\n"
 
 
 def test_an_nmea_log_is_checked_and_kept_for_gpsd(tmp_path: Path, mile_fixes: tuple[Fix, ...]) -> None:
