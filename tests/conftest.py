@@ -60,3 +60,12 @@ def need_realdata(*parts: str, module_level: bool = False) -> Path:
 def realdata() -> object:
     """`need_realdata` as a fixture: `realdata("gpx", "ride.gpx")`."""
     return need_realdata
+
+
+@pytest.fixture(scope="session")
+def mile_fixes() -> tuple:
+    """The bundled 4:40 road mile (generated, 1 Hz, Doppler speed) as fixes: the track the
+    recording-format tests write as FIT, TCX and NMEA."""
+    from sim.gpx_source import load_gpx
+
+    return load_gpx(ROOT / "sim" / "tracks" / "mile_road_1hz.gpx").fixes
