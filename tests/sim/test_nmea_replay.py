@@ -62,3 +62,29 @@ def test_a_log_gpsd_makes_no_fix_of_says_so(tmp_path: Path, mile_fixes: tuple[Fi
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "note: gpsd made no fix of gga.nmea (8 fix sentences" in out
+
+
+REAL_LOG_FIXES = {  # what gpsd makes of each real receiver's log (tests/conftest.py finds them)
+    "dashcam_car_drive_spb.nmea": 200,  # RMC/VTG/GGA/GSA/GSV and a dash cam's own $GSENSORD lines
+    "gpsd_bundg_zeus9_sailboat.log": 140,  # many sentence types gpsd ignores
+    "gpsd_haicom305N_walk_jitter.log": 60,  # no fix, then 2D, then 3D
+    "gpsd_humminbird_m37_boat_timebackward.log": 20,  # $IN talker, time going backward
+    "gpsd_ch4711_2dfix_glonass.log": 5,  # GP/GL/GN talkers, 2D fixes, then lost
+    "gpsbabel_gga_only_nodate_midnight.nmea": 0,  # GGA alone: no date, so gpsd reports no fix
+}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", sorted(REAL_LOG_FIXES))
+def test_a_real_receivers_log_replays_through_gpsd(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import need_realdata
+
+    path = need_realdata("nmea", name)
+    code = main(["sim", str(path), "--plan", str(MILE_PLAN), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["fixes"] >= REAL_LOG_FIXES[name]
+    assert (doc["fixes"] == 0) == (REAL_LOG_FIXES[name] == 0)
+    if doc["fixes"]:
+        assert doc["light"][0] == {"t_s": 0.0, "colour": "white"}  # the start's flash at the first fix
