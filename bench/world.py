@@ -232,3 +232,41 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def real_recordings(realdata: "Path | None" = None) -> dict[str, Any]:
+    """Every real GPX against its device's own distance (csv/), beside the baselines."""
+    import csv
+    import os
+    from pathlib import Path
+
+    from sim.gpx_source import load_gpx
+
+    root = Path(realdata or os.environ.get("PACER_REALDATA") or Path(__file__).resolve().parents[2] / "shared" / "realdata")
+    out: dict[str, Any] = {}
+    config = parse_config('[plan]\nname = "long"\ndistance = "100 km"\ngoal = "5:00:00"\n')
+    for gpx in sorted((root / "gpx").glob("*.gpx")):
+        rows = list(csv.DictReader((root / "csv" / f"{gpx.stem}.csv").open()))
+        dev = [float(r["dev_dist_m"]) for r in rows if r["dev_dist_m"]]
+        device_m = dev[-1] - dev[0]
+        fixes = load_gpx(gpx).fixes
+        session = Session(config)
+        replay(replay_events(fixes), session, SimClock())
+        est = session.estimator
+        base = baselines(fixes)
+        row = {"device_km": round(device_m / 1000, 3), "pacer_pct": round(100 * (est.dist_m - device_m) / device_m, 2)}
+        for name, (_, d) in base.items():
+            row[f"{name}_pct"] = round(100 * (float(d[-1]) - device_m) / device_m, 2)
+        row.update(speed_source=est.speed_source, rejected_share=round(est.rejected / max(est.fixes, 1), 4),
+                   restarts=est.restarts)
+        out[gpx.name] = row
+    return out
+
+
+def real_markdown(rows: dict[str, Any]) -> str:
+    lines = ["| recording | device km | pacer % | speed integral % | raw % | speed source | rejected | restarts |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['device_km']} | {r['pacer_pct']:+.2f} | {r.get('integral_pct', float('nan')):+.2f} | "
+                     f"{r['raw_pct']:+.2f} | {r['speed_source']} | {100 * r['rejected_share']:.2f} % | {r['restarts']} |")
+    return "\n".join(lines) + "\n"
