@@ -40,7 +40,7 @@ from pacer.events import Fix, FixMode
 from pacer.geo import LocalPlane
 from pacer.drift import DriftFilter
 from pacer.motion import PSI, V, X, Y, MotionFilter
-from pacer.speed_channel import SynthesisTest
+from pacer.speed_channel import ScaleCheck, SynthesisTest
 
 SPARSE_GAP_RATE = 0.15  # above this share of gaps, the source records sparsely on purpose
 
@@ -65,7 +65,7 @@ class FilterSettings:
     init_m: float = 5.0  # from a standstill, the heading is taken once the fixes moved this far
     max_speed_mps: float = 25.0  # faster than this is no bike
     drift_fusion: bool = True  # correct a trusted speed's integral by the positions over minutes (pacer/drift.py)
-    stop_speed_mps: float = 0.5  # a speed below this is a standing bike's noise (|noise| > 0)
+    stop_speed_mps: float = 0.3  # a speed below this is a standing bike's noise (|noise| > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,7 @@ class Estimator:
         self.speed_m = 0.0  # the speed odometer (integral of the fixes' speed, whatever it is)
         self.speed_end: float | None = None  # the last fix's speed
         self.synthesis = SynthesisTest()
+        self.scale_check = ScaleCheck()
         self.had_speed = False
         self.had_course = False
         self.drift: DriftFilter | None = None  # the speed odometer's drift, told by the positions
@@ -145,12 +146,17 @@ class Estimator:
             return "positions"
         if self.synthesis.verdict == "synthesized":
             return "synthesized→positions"
-        return "doppler" if self.speed_trusted else "undecided→positions"
+        if not self.speed_trusted:
+            return "undecided→positions"
+        check = self.scale_check
+        return "doppler" if check.scale == 1.0 and check.lag_s == 0.0 else "speed, corrected"
 
     def describe(self) -> dict[str, object]:
         """What `--json` reports: which speed the distance came from, what was rejected."""
+        check = self.scale_check
         return {"speed_source": self.speed_source, "fixes": self.fixes, "rejected_fixes": self.rejected,
-                "restarts": self.restarts}
+                "restarts": self.restarts, "speed_scale": round(check.scale, 4), "speed_lag_s": check.lag_s,
+                "scale_windows": check.windows}
 
     def dist_at(self, t_s: float) -> float:
         """Dead-reckoned distance at a later time (no fix since): for the screen only."""
@@ -207,7 +213,8 @@ class Estimator:
             self.synthesis.observe(speed, dt, math.hypot(zx - self.prev[1], zy - self.prev[2]))
         if self.speed_end is not None and 0.0 < dt <= self.s.gap_s:
             # the speed's own noise, from fix-to-fix changes (a runner's acceleration is far smaller)
-            self.speed_var += 0.02 * (0.5 * (speed - self.speed_end) ** 2 - self.speed_var)
+            if dt <= 1.1:  # over longer steps a change is the runner's, not noise
+                self.speed_var += 0.02 * (min(0.5 * (speed - self.speed_end) ** 2, 0.1) - self.speed_var)
             mean = 0.5 * (self.speed_end + speed)
             if mean >= self.s.stop_speed_mps:  # standing, a speed's noise only ever adds
                 # the norm of a noisy velocity is long by about var/(2 v): 1.4 m a 5k at 0.1 m/s
@@ -221,6 +228,8 @@ class Estimator:
                 sparse = self.gap_rate >= SPARSE_GAP_RATE  # "smart recording": gaps are its rhythm, not outages
                 self.speed_m += min(max(mean * dt, 0.9 * chord), 1.6 * chord) if chord > 1.0 and not sparse else mean * dt
         self.speed_end = speed
+        if self.gap_rate < SPARSE_GAP_RATE:  # a sparse recording has no windows of steady fixes
+            self.scale_check.add(t_s, zx, zy, self.speed_m)
 
     @property
     def speed_noise_mps(self) -> float:
@@ -236,7 +245,7 @@ class Estimator:
             self.drift = DriftFilter(zx, zy)
             self.drift_last_m = self.speed_m
             return
-        step_m = self.speed_m - self.drift_last_m
+        step_m = (self.speed_m - self.drift_last_m) / self.scale_check.scale
         self.drift_last_m = self.speed_m
         if dt > self.s.gap_s:  # across a gap the path is a guess: start the dead reckoning again
             self.drift.reanchor(zx, zy, (self.speed_noise_mps * dt) ** 2)
@@ -250,16 +259,22 @@ class Estimator:
         if accepted and self.drift.due():  # an outlier is dead-reckoned over, not taken
             self.drift.update(zx, zy)
 
+    def _speed_dist_m(self) -> float:
+        """The speed odometer with its scale and lag (ScaleCheck) and its drift (DriftFilter) taken out."""
+        check = self.scale_check
+        ahead_m = (self.speed_end or 0.0) * check.lag_s  # a lagging speed's integral is that far behind
+        return (self.speed_m + ahead_m) / check.scale - (self.drift.eps_m if self.drift is not None else 0.0)
+
     def _drop_drift(self) -> None:
         """Stop watching the drift; what it had found stays in the speed odometer."""
         if self.drift is not None:
-            self.speed_m -= self.drift.eps_m
+            self.speed_m -= self.drift.eps_m * self.scale_check.scale
             self.drift = None
 
     def _choose(self, trusted: bool) -> None:
         """The trusted speed's distance when there is one; a later distrust never jumps."""
         if trusted:
-            self.dist_m = self.speed_m - (self.drift.eps_m if self.drift is not None else 0.0)
+            self.dist_m = self._speed_dist_m()
             self.was_trusted = True
             return
         if self.was_trusted:  # trusted once, not any more: go on from here on positions
@@ -291,17 +306,23 @@ class Estimator:
         ux, uy = math.sin(kf.psi), math.cos(kf.psi)  # the heading before this fix moves it
         ix, iy, d2 = kf.innovation(zx, zy, r)
         if d2 > s.gate_d2 or not math.isfinite(d2):
-            self.rejected += 1
             self.positions_m += 0.5 * (v0 + kf.v) * dt  # dead-reckoned: nothing is dropped
-            if t_s - self.last_accept_t_s >= s.reject_restart_s:
-                # Only rejects for a while: the filter, not the fixes, is wrong (a U-turn its
-                # heading could not follow). Start again at the fix, heading where the fixes went.
+            assert self.prev is not None
+            cx, cy = zx - self.prev[1], zy - self.prev[2]
+            step_m = math.hypot(cx, cy)
+            # A fix that moved on from the last one just as fast as a trusted speed says is
+            # no spike (a spike jumps): the filter lost the bike in a U-turn. And after only
+            # rejects for a while, the filter is wrong whatever the fixes do. Either way:
+            # start again at this fix, heading where the fixes went.
+            followed = speed is not None and abs(step_m - speed * dt) < 2.0 + 0.2 * speed * dt
+            if followed or t_s - self.last_accept_t_s >= s.reject_restart_s:
                 self.restarts += 1
-                assert self.prev is not None
-                cx, cy = zx - self.prev[1], zy - self.prev[2]
-                psi = math.atan2(cx, cy) if math.hypot(cx, cy) > 1.0 else kf.psi
+                psi = math.atan2(cx, cy) if step_m > 1.0 else kf.psi
                 self._start(t_s, zx, zy, r, speed if speed is not None else min(max(kf.v, 0.0), s.max_speed_mps),
                             psi, var_v=2.0, var_psi=0.5)
+                if followed:
+                    return True
+            self.rejected += 1
             return False
         pxx, pxy, pyy = kf.cov(X, X), kf.cov(X, Y), kf.cov(Y, Y)
         dx, dy = kf.update_position(ix, iy, r)
