@@ -364,6 +364,8 @@ class Estimator:
         # r without its rate inflation: a corner shows in each fix at any rate
         var = 0.5 * (kf.cov(X, X) + kf.cov(Y, Y)) + r * min(1.0, dt) + (kf.v * dt) ** 2 * kf.cov(PSI, PSI)
         z2 = cross * cross / var
+        if z2 > self.s.gate_d2:  # an outlier, most likely: it must not swing the heading open
+            return 1.0
         return 1.0 + self.s.manoeuvre_gain * max(0.0, z2 - self.s.manoeuvre_z2)
 
     def _start(self, t_s: float, zx: float, zy: float, r: float, v: float, psi: float,
