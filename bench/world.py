@@ -193,6 +193,13 @@ def run_world(seeds: int = 20, only: str | None = None) -> dict[str, Any]:
     return {"seeds": seeds, "rows": out}
 
 
+def run_world_section(seeds: int = 20, only: str | None = None) -> dict[str, Any]:
+    """The bench section: every world row, and every real recording against its device."""
+    out = run_world(seeds, only)
+    out["real"] = real_recordings()
+    return out
+
+
 def markdown(result: dict[str, Any]) -> str:
     lines = [
         f"{result['seeds']} seeds a row (seeds {JUDGE_SEED0} on; tuning used 0-9). Split error = device - truth, s. "
@@ -213,6 +220,9 @@ def markdown(result: dict[str, Any]) -> str:
         rej = r.get("rejected_share")
         cells += [src or "–", "–" if rej is None else f"{100 * rej:.2f} %"]
         lines.append("| " + " | ".join(cells) + " |")
+    if result.get("real"):
+        lines += ["", "Real recordings (../shared/realdata, PACER_REALDATA) against each device's own distance:", "",
+                  real_markdown(result["real"])]
     return "\n".join(lines) + "\n"
 
 

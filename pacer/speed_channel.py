@@ -16,6 +16,7 @@ What a file or a daemon calls speed is not always a receiver's Doppler (issue 9)
 
 from __future__ import annotations
 
+import bisect
 import math
 
 
@@ -98,16 +99,20 @@ class ScaleCheck:
 
     def _at(self, t_s: float) -> tuple[float, float, float, float] | None:
         """The stored fix nearest a time (within a second), for positions."""
-        best = min(self.hist, key=lambda h: abs(h[0] - t_s))
-        return best if abs(best[0] - t_s) <= 1.0 else None
+        hist = self.hist
+        i = bisect.bisect_left(hist, (t_s,))
+        near = [h for h in hist[max(0, i - 1): i + 1] if abs(h[0] - t_s) <= 1.0]
+        return min(near, key=lambda h: abs(h[0] - t_s)) if near else None
 
     def _speed_m_at(self, t_s: float) -> float | None:
+        """The speed's integral at a time, between the stored fixes around it."""
         hist = self.hist
-        for a, b in zip(hist, hist[1:]):
-            if a[0] <= t_s <= b[0]:
-                f = (t_s - a[0]) / (b[0] - a[0]) if b[0] > a[0] else 0.0
-                return a[3] + f * (b[3] - a[3])
-        return None
+        i = bisect.bisect_left(hist, (t_s,))
+        if i == 0 or i >= len(hist):
+            return hist[i][3] if i < len(hist) and hist[i][0] == t_s else None
+        a, b = hist[i - 1], hist[i]
+        f = (t_s - a[0]) / (b[0] - a[0]) if b[0] > a[0] else 0.0
+        return a[3] + f * (b[3] - a[3])
 
     def _window(self, end_s: float) -> None:
         start_s = end_s - WINDOW_S
