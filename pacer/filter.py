@@ -60,7 +60,7 @@ class FilterSettings:
     cross_noise: float = 1.5  # a move across the heading counts beyond this many times its noise variance
     gate_d2: float = 36.0  # squared Mahalanobis distance beyond which a fix is rejected
     reject_restart_s: float = 5.0  # this long with only rejects: restart at the new fix
-    position_every_s: float = 0.45  # with a measured velocity, positions at most this often
+    position_every_s: float = 0.45  # with a measured velocity, the filter steps at most this often
     gap_s: float = 2.5  # a silence longer than this is a gap: bridge, then restart
     init_m: float = 5.0  # from a standstill, the heading is taken once the fixes moved this far
     max_speed_mps: float = 25.0  # faster than this is no bike
@@ -89,6 +89,7 @@ class Estimator:
         self.prev: tuple[float, float, float] | None = None  # (t, x, y) of the last fix
         self.last_accept_t_s = 0.0
         self.position_t_s = -math.inf  # the last fix whose position the filter took
+        self.coast_x = self.coast_y = self.coast_s = 0.0  # moved by a measured velocity since the filter's last step
         self.gap_rate = 0.0  # running share of intervals that are gaps: high for "smart recording"
         self.positions_m = 0.0  # the positions odometer
         self.speed_m = 0.0  # the speed odometer (integral of the fixes' speed, whatever it is)
@@ -98,6 +99,7 @@ class Estimator:
         self.had_speed = False
         self.had_course = False
         self.drift: DriftFilter | None = None  # the speed odometer's drift, told by the positions
+        self.drift_last_m = 0.0  # the speed odometer where the drift filter last advanced
         self.speed_var = 0.1**2  # running estimate of the speed's noise variance per fix
         self.offset_m = 0.0  # keeps the output continuous if a trusted speed is dropped later
         self.was_trusted = False
@@ -126,11 +128,11 @@ class Estimator:
 
     @property
     def px(self) -> float:
-        return self.kf.x if self.kf is not None else (self.prev[1] if self.prev else 0.0)
+        return self.kf.x + self.coast_x if self.kf is not None else (self.prev[1] if self.prev else 0.0)
 
     @property
     def py(self) -> float:
-        return self.kf.y if self.kf is not None else (self.prev[2] if self.prev else 0.0)
+        return self.kf.y + self.coast_y if self.kf is not None else (self.prev[2] if self.prev else 0.0)
 
     @property
     def vx(self) -> float:
@@ -293,11 +295,16 @@ class Estimator:
             # the variance of that interval; the velocity is taken at every fix.
             since_s = t_s - self.position_t_s
             if since_s < s.position_every_s:
-                kf.predict(dt, s.q_accel, s.q_turn, s.q_pos, s.q_heading)
-                self._velocity(speed, course)
+                # In between, the filter coasts: the position moves on by the measured
+                # velocity, and the filter takes the whole stretch at its next step.
+                self.coast_x += speed * math.sin(course) * dt
+                self.coast_y += speed * math.cos(course) * dt
+                self.coast_s += dt
                 self.last_accept_t_s = t_s
                 return True
             r = self.s.pos_sigma_m**2 * max(1.0, 1.0 / since_s)
+        dt += self.coast_s
+        self.coast_x = self.coast_y = self.coast_s = 0.0
         self.position_t_s = t_s
         # A turn rate is followed only when a course measures the heading: from positions
         # alone at 1 Hz it overshoots after every corner (bench/world.py).
@@ -371,6 +378,7 @@ class Estimator:
     def _start(self, t_s: float, zx: float, zy: float, r: float, v: float, psi: float,
                var_v: float = 1.0, var_psi: float = 0.2) -> None:
         self.kf = MotionFilter(zx, zy, v, psi, r, var_v, var_psi, self.s.var_turn)
+        self.coast_x = self.coast_y = self.coast_s = 0.0
         self.last_accept_t_s = t_s
         self.anchor = None
 
