@@ -42,6 +42,20 @@ def _parse_speed(text: str) -> float:
     return value
 
 
+def _parse_press(text: str) -> tuple[float, str]:
+    """'612.3:lap' -> (612.3, 'lap'): a press T seconds from the track's first point."""
+    t, _, button = text.partition(":")
+    try:
+        t_s = float(t)
+    except ValueError:
+        t_s = -1.0
+    if button not in ("start", "lap", "stop") or not (t_s >= 0 and math.isfinite(t_s)):
+        raise argparse.ArgumentTypeError(
+            f"expected T:BUTTON, seconds from the track's first point and start, lap or stop (such as 612.5:lap), got {text!r}"
+        )
+    return t_s, button
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pacer",
@@ -76,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--config", default="/etc/pacer/pacer.toml", metavar="PACER.toml", help="plan and [device] wiring (default: %(default)s)")
     p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
+    p_sim.add_argument("--press", type=_parse_press, action="append", default=[], metavar="T:BUTTON", help="a button the rider pressed, replayed: T seconds from the track's first point, BUTTON start, lap or stop (repeat it)")
     p_sim.add_argument("--log", metavar="FILE.jsonl", help="write the run log (every event and status, as on the bike) to FILE; read it with `pacer report`")
     p_report = sub.add_parser(
         "report",
@@ -117,6 +132,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from pacer.report import schedule_table
 
     config = load_config(args.plan)
+    if config.workout is not None:
+        from pacer.workout_report import workout_schedule
+
+        print(workout_schedule(config))
+        return 0
     print(schedule_table(config))
     return 0
 
@@ -140,9 +160,16 @@ def cmd_sim(args: argparse.Namespace) -> int:
     config = load_config(plan_path)
     options = SimOptions(
         display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S, via_gpsd=args.via_gpsd,
-        log=args.log,
+        log=args.log, presses=tuple(args.press),
     )
     result = run_sim(track_path, config, options)
+    if config.workout is not None and not args.json:
+        from pacer.workout_report import reps_table
+
+        print(reps_table(config, result.reps, title=f"replayed from {track_path.name}"))
+        for line in result.notes:
+            print(line)
+        return 0
     if args.json:
         from pacer.report import splits_json
 
