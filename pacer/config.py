@@ -216,7 +216,8 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
                     raise rep.error(section, key, "missing; expected e.g. distance = \"5 km\"")
         plan = _build_plan(values["plan"], rep)
     disp = values.get("display", {})
-    pace_unit = disp.get("pace_unit") or ("mi" if _is_miles(values.get("plan", {}).get("distance", 0.0)) else "km")
+    miles = workout is None and _is_miles(values.get("plan", {}).get("distance", 0.0))  # a workout: km unless asked
+    pace_unit = disp.get("pace_unit") or ("mi" if miles else "km")
     display = DisplayPrefs(pace_unit=pace_unit, needed_as=disp.get("needed", "pace"))
     c = values.get("coach", {})
     default = CoachSettings()
