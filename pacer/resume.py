@@ -14,6 +14,7 @@ from pacer.filter import FilterSettings
 from pacer.runlog import RunLog, route_record
 from pacer.session import Session
 from pacer.status import Phase
+from pacer.workout_session import make_session
 
 
 def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, window_s: float) -> str | None:
@@ -43,7 +44,7 @@ def rebuild_session(
     Also returns a note when the replayed last status differs from the logged one
     (another software version may filter differently); the rebuilt state wins.
     """
-    session = Session(config, start=log.start_mode, filter_settings=filter_settings)  # type: ignore[arg-type]
+    session = make_session(config, log.start_mode, filter_settings)  # type: ignore[arg-type]  # a workout's too
     status = None
     for st in log.steps:
         status = session.step(st.event)

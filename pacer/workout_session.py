@@ -21,7 +21,7 @@ from where that step started, so a rep that starts anywhere on a track is exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pacer.coach import AdviceState, advise, projected_delta_s
 from pacer.config import Config
@@ -36,7 +36,6 @@ StartMode = Literal["first_fix", "button", "moving"]
 
 MOVING_START_SPEED_MPS = 2.0
 COUNTDOWN_PIPS_S = (3.0, 2.0, 1.0)  # pips this long before GO
-LATE_PIP_S = 0.5  # a pip more than this late (the loop was not stepped in time) is left out
 STANDING_MPS = 0.5  # slower than this the runner is standing (in a rest, on the line)
 STANDING_WINDOW_S = 120.0  # a standing start is placed at the mean position over up to this long
 ADVICE_GRACE_S = 6.0  # no advice in a paced step's first seconds: a standing start is always behind
@@ -286,10 +285,15 @@ class WorkoutSession:
         return None
 
     def _pips(self, t_s: float, sounds: list[Cue]) -> None:
-        while self.pips_left and self.pips_left[0] <= t_s:
-            pip_t = self.pips_left.pop(0)
-            if t_s - pip_t <= LATE_PIP_S:
-                sounds.append(Cue.PIP)
+        """One pip for the pips due by `t_s` (a loop stepped late sounds the latest only),
+        none when GO is due at this step too: GO says it."""
+        due = [p for p in self.pips_left if p <= t_s]
+        if not due:
+            return
+        self.pips_left = self.pips_left[len(due):]
+        end = self._end_time_s()
+        if end is None or end > t_s:
+            sounds.append(Cue.PIP)
 
     def _end_step(self, step: Step, t_s: float, d_m: float, how: str, sounds: list[Cue],
                   new_records: list[RepRecord]) -> None:
@@ -436,11 +440,22 @@ class WorkoutSession:
         return 1.0 + 0.001 * planned
 
 
-def with_due_ticks(events: Iterable[Event], session: WorkoutSession) -> Iterator[Event]:
+def with_due_ticks(events: Iterable[Event], due_s: Callable[[], float | None]) -> Iterator[Event]:
     """`events`, with a Tick inserted wherever the session asks to be stepped before
-    the next event (a pip, GO, the end of a time rep): lazily, so each due time is
-    read after the step before it. The replay's and tests' way to keep cues on time."""
+    the next event (`due_s()`, a session's `next_due_s`: a pip, GO, the end of a time
+    rep), read lazily after each step. The replay's, the device's and the tests' way to
+    keep a rep's start on its exact time whatever the fix rate."""
     for event in events:
-        while (due := session.next_due_s) is not None and due < event.t_s:
+        while (due := due_s()) is not None and due < event.t_s:
             yield Tick(due, "due")
         yield event
+
+
+def make_session(config: Config, start: StartMode = "first_fix",
+                 filter_settings: FilterSettings = FilterSettings()) -> Any:
+    """The state machine a config asks for: a workout's, or the continuous run's Session."""
+    if config.workout is not None:
+        return WorkoutSession(config, start, filter_settings)
+    from pacer.session import Session
+
+    return Session(config, start, filter_settings)

@@ -173,11 +173,9 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
 
 def _make_session(config: Config, start_mode: str) -> Any:
     """A workout's state machine for [[workout]] blocks, the continuous Session otherwise."""
-    if config.workout is not None:
-        from pacer.workout_session import WorkoutSession
+    from pacer.workout_session import make_session
 
-        return WorkoutSession(config, start=start_mode)  # type: ignore[arg-type]
-    return Session(config, start=start_mode)  # type: ignore[arg-type]
+    return make_session(config, start_mode)  # type: ignore[arg-type]
 
 
 def _with_presses(events: Any, session: Any, presses: tuple[tuple[float, str], ...], first_t: float) -> Any:
@@ -193,5 +191,5 @@ def _with_presses(events: Any, session: Any, presses: tuple[tuple[float, str], .
     if hasattr(session, "next_due_s"):
         from pacer.workout_session import with_due_ticks
 
-        return with_due_ticks(merged, session)
+        return with_due_ticks(merged, lambda: session.next_due_s)
     return merged

@@ -38,7 +38,7 @@ def workout(body: str) -> WorkoutSession:
 def drive(session: WorkoutSession, fixes, presses=()):
     """Every status, with the presses merged in at their times."""
     events = sorted([*fixes, *presses], key=lambda e: e.t_s)
-    return [session.step(e) for e in with_due_ticks(events, session)]
+    return [session.step(e) for e in with_due_ticks(events, lambda: session.next_due_s)]
 
 
 def sounds_at(statuses, cue: Cue) -> list[float]:
@@ -236,3 +236,20 @@ def test_with_button_start_nothing_runs_until_start():
 def test_a_plan_without_workout_blocks_is_refused():
     with pytest.raises(ValueError):
         WorkoutSession(parse_config('[plan]\ndistance = "1 km"\ngoal = "3:00"\n'))
+
+
+def test_without_due_ticks_pips_and_go_sound_late_but_the_rep_starts_on_time():
+    session = workout('[[workout]]\nrepeat = 2\ndistance = "400 m"\ngoal = "1:20"\nrest = "0:29.5"\n')
+    statuses = [session.step(f) for f in ride((200, 5.0))]  # stepped only at whole seconds
+    go = session.records[1].start_t_s + 29.5 - T0
+    assert sounds_at(statuses, Cue.PIP) == [go - 2.5, go - 1.5, go - 0.5]
+    assert sounds_at(statuses, Cue.GO) == [go + 0.5]
+    assert session.records[2].start_t_s - T0 == pytest.approx(go)
+
+
+def test_after_a_gap_over_the_countdown_only_go_sounds():
+    session = workout(REPS)
+    fixes = [f for f in ride((200, 5.0)) if not 105.0 < f.t_s - T0 < 111.0]
+    statuses = [session.step(f) for f in fixes]
+    assert sounds_at(statuses, Cue.PIP) == []
+    assert sounds_at(statuses, Cue.GO) == [111.0]
