@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_report.add_argument("log", metavar="LOG.jsonl", help="the run log")
     p_report.add_argument("--plot", metavar="FILE.png", help="chart of pace against the target, and ahead/behind, over distance (needs matplotlib)")
     p_report.add_argument("--gpx", metavar="FILE.gpx", help="the run from start to finish as GPX 1.1 (time, position, elevation)")
-    p_report.add_argument("--csv", metavar="FILE.csv", help="the splits as CSV")
+    p_report.add_argument("--csv", metavar="FILE.csv", help="the splits (a workout: the reps and rests) as CSV")
+    p_report.add_argument("--journal", metavar="FILE.md", help="append a Markdown journal entry: date, plan, the table, totals, and headed blanks for the runner's notes")
     return parser
 
 
@@ -214,6 +215,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(file_problem(path, "log", e, expected="a run log file (run-*.jsonl)")) from None
     for warning in log.warnings:
         print(f"pacer: warning: {warning}", file=sys.stderr)
+    from pacer.workout_log import append_journal, journal_entry, workout_of_log
+
+    workout = workout_of_log(log)
+    if args.journal:
+        append_journal(args.journal, journal_entry(log, workout))
+    if workout is not None:
+        return _report_workout(args, log, workout, path)
     print(split_table(log.config, log.splits, log.finished, title=f"from {path.name}"))
     if args.csv:
         from pacer.runreport import splits_csv
@@ -230,6 +238,31 @@ def cmd_report(args: argparse.Namespace) -> int:
         except ImportError:
             raise UsageError("--plot needs matplotlib (pip install 'pacer[sim]')") from None
         fig = pace_chart(log, title=path.name)
+        try:
+            fig.savefig(args.plot, format="png")
+        except OSError as e:
+            raise UsageError(f"{args.plot}: cannot write the chart ({e.strerror or e})") from None
+    return 0
+
+
+def _report_workout(args: argparse.Namespace, log: object, workout: object, path: Path) -> int:
+    """`pacer report` of a workout: the reps table, and the reps as CSV or a shaded chart."""
+    from pacer.workout_report import reps_csv, reps_table
+
+    print(reps_table(workout.config, workout.records, title=f"from {path.name}"))  # type: ignore[attr-defined]
+    if args.csv:
+        _write_output(args.csv, reps_csv(workout.records, workout.first_t_s))  # type: ignore[attr-defined]
+    if args.gpx:
+        from hw.logfile import software_version
+        from pacer.runreport import run_gpx
+
+        _write_output(args.gpx, run_gpx(log, creator=software_version()))  # type: ignore[arg-type]
+    if args.plot:
+        try:
+            from pacer.workout_chart import workout_chart
+        except ImportError:
+            raise UsageError("--plot needs matplotlib (pip install 'pacer[sim]')") from None
+        fig = workout_chart(log, workout, title=path.name)  # type: ignore[arg-type]
         try:
             fig.savefig(args.plot, format="png")
         except OSError as e:
