@@ -18,6 +18,12 @@ from pacer.plan import Plan, split_marks_m
 from pacer.units import format_duration, parse_distance_m, parse_duration_s, parse_pace_s_per_m
 
 StepKind = Literal["free", "rep", "rest"]
+START_ACCEL_MPS2 = 1.5
+"""A runner's first strides from standing: 400 m pace is reached in about 4 s, which
+costs about 2 s against even pace. A rep's schedule from a standing start allows for
+it, so the gap shown reads 0 for a runner who gets going and then holds the pace that
+makes the rep's time (an even-pace schedule would show them 2 s behind all rep long,
+and a rider who closes that gap runs the rep 2 s fast: bench/workouts.py)."""
 MAX_REPEAT = 100
 
 BLOCK_KEYS = (
@@ -116,9 +122,22 @@ class Step:
             return self.duration_s / self.pace_s_per_m
         return None
 
-    def target_elapsed_s(self, dist_m: float) -> float | None:
-        """Planned time at `dist_m` into the step (None: unpaced)."""
-        return None if self.pace_s_per_m is None else dist_m * self.pace_s_per_m
+    def target_speed_mps(self, dist_m: float, standing: bool = False) -> float | None:
+        """Planned speed at `dist_m` into the step (None: unpaced); see `target_elapsed_s`."""
+        if self.pace_s_per_m is None:
+            return None
+        if not standing or self.kind != "rep" or self.distance_m is None:
+            return 1.0 / self.pace_s_per_m
+        return standing_start_speed_mps(dist_m, self.distance_m, self.distance_m * self.pace_s_per_m)
+
+    def target_elapsed_s(self, dist_m: float, standing: bool = False) -> float | None:
+        """Planned time at `dist_m` into the step (None: unpaced). `standing`: a distance
+        rep from a standing start, whose schedule allows for getting going (START_ACCEL_MPS2)."""
+        if self.pace_s_per_m is None:
+            return None
+        if not standing or self.kind != "rep" or self.distance_m is None:
+            return dist_m * self.pace_s_per_m
+        return standing_start_elapsed_s(dist_m, self.distance_m, self.distance_m * self.pace_s_per_m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +180,32 @@ class Workout:
         dist = max(dist, 1.0)
         time = max(time, dist * 0.3)
         return Plan(self.name, dist, (0.0, dist), (0.0, time), (dist,))
+
+
+def standing_start_elapsed_s(dist_m: float, distance_m: float, target_s: float,
+                             accel_mps2: float = START_ACCEL_MPS2) -> float:
+    """Planned time at `dist_m` of a rep of `distance_m` in `target_s` from standing:
+    up to speed v at `accel_mps2`, then v held, so that `distance_m` is reached at `target_s`."""
+    a = accel_mps2
+    disc = target_s * target_s - 2.0 * distance_m / a
+    if disc <= 0:  # no speed makes it with this start: even pace
+        return dist_m * target_s / distance_m
+    v = a * (target_s - disc ** 0.5)
+    ramp_m = v * v / (2 * a)
+    if dist_m < ramp_m:
+        return (2 * dist_m / a) ** 0.5
+    return dist_m / v + v / (2 * a)
+
+
+def standing_start_speed_mps(dist_m: float, distance_m: float, target_s: float,
+                             accel_mps2: float = START_ACCEL_MPS2) -> float:
+    """The planned speed at `dist_m` of that schedule (see `standing_start_elapsed_s`)."""
+    a = accel_mps2
+    disc = target_s * target_s - 2.0 * distance_m / a
+    if disc <= 0:
+        return distance_m / target_s
+    v = a * (target_s - disc ** 0.5)
+    return min(v, (2 * a * max(dist_m, 0.0)) ** 0.5) if dist_m < v * v / (2 * a) else v
 
 
 def expand(blocks: tuple[Block, ...]) -> tuple[Step, ...]:

@@ -84,6 +84,7 @@ class WorkoutSession:
         self._split_steps: list[int] = []  # the step each split was in
         self.finish_s: float | None = None
         self.standing: list[_Sample] = []  # route distances while standing, up to now
+        self.standing_start = False  # the step running started from standing (its schedule allows for it)
 
     # -- the one entry point ---------------------------------------------------
 
@@ -170,9 +171,16 @@ class WorkoutSession:
         """Where a rep starting at `t_s` starts: a standing runner's start is the mean of the
         standing estimates (the GNSS error of one fix is about 2 m, 0.35 s at 400 m pace;
         averaged over a rest it shrinks), a moving runner's the estimate at `t_s`."""
-        if len(self.standing) >= 3 and t_s - self.standing[-1].t_s <= 2.0:
+        if self.standing and self._standing_at(t_s):
             return sum(s.dist_m for s in self.standing) / len(self.standing)
         return d_m
+
+    def _standing_at(self, t_s: float) -> bool:
+        """Standing still up to `t_s` (the last few estimates, the last one recent; at the
+        session's start, not moving yet)."""
+        if self.start_t_s == t_s and not self.standing:
+            return self.route.speed_mps < STANDING_MPS
+        return len(self.standing) >= 3 and t_s - self.standing[-1].t_s <= 2.0
 
     def _on_tick(self, tick: Tick, sounds: list[Cue]) -> None:
         if tick.satellites is not None:
@@ -318,6 +326,7 @@ class WorkoutSession:
             return
         self.i = i
         self.step_t0_s = t_s
+        self.standing_start = self.steps[i].kind == "rep" and self._standing_at(t_s)
         self.step_d0_m = self._start_dist_m(t_s, d_m) if self.steps[i].kind == "rep" else d_m
         self.next_mark = 0
         self.advice = AdviceState()
@@ -347,7 +356,7 @@ class WorkoutSession:
         """A split within the step: distance and times from the step's start."""
         step = self.steps[self.i]
         elapsed = t_s - self.step_t0_s
-        target = step.target_elapsed_s(dist_in_step_m)
+        target = step.target_elapsed_s(dist_in_step_m, self.standing_start)
         prev = self.splits[-1] if self.splits and self._split_steps[-1] == self.i else None
         prev_t = prev.elapsed_s if prev else 0.0
         prev_target = prev.target_s if prev else 0.0
@@ -403,8 +412,8 @@ class WorkoutSession:
         delta = 0.0
         target_speed = plan.target_speed_mps(0.0)
         if step.pace_s_per_m is not None and step.kind != "free":
-            target_speed = 1.0 / step.pace_s_per_m
-            target_elapsed = step.target_elapsed_s(dist_step)
+            target_speed = step.target_speed_mps(dist_step, self.standing_start) or target_speed
+            target_elapsed = step.target_elapsed_s(dist_step, self.standing_start)
             assert target_elapsed is not None
             delta = elapsed_step - target_elapsed
             if self.gps is not GpsState.LOST and elapsed_step >= ADVICE_GRACE_S:

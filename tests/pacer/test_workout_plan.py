@@ -145,3 +145,16 @@ def test_a_workout_table_instead_of_an_array_of_tables_is_refused():
 
 def test_a_plan_without_workout_still_needs_a_distance():
     assert "plan.distance: missing" in error_of('[plan]\nname = "x"\n')
+
+
+def test_a_standing_start_schedule_reaches_the_distance_at_the_goal():
+    from pacer.workout import START_ACCEL_MPS2, standing_start_elapsed_s, standing_start_speed_mps
+
+    assert standing_start_elapsed_s(400.0, 400.0, 70.0) == pytest.approx(70.0)
+    assert standing_start_elapsed_s(0.0, 400.0, 70.0) == 0.0
+    v = standing_start_speed_mps(400.0, 400.0, 70.0)
+    assert v > 400 / 70  # faster than even pace, to make up for the start
+    assert 70.0 - 400 / v == pytest.approx(v / (2 * START_ACCEL_MPS2))  # the start costs v / 2a
+    ramp_m = v * v / (2 * START_ACCEL_MPS2)
+    assert standing_start_elapsed_s(ramp_m / 2, 400.0, 70.0) == pytest.approx((ramp_m / START_ACCEL_MPS2) ** 0.5)
+    assert standing_start_speed_mps(ramp_m / 4, 400.0, 70.0) == pytest.approx(v / 2)
