@@ -22,8 +22,7 @@ START_ACCEL_MPS2 = 1.5
 """A runner's first strides from standing: 400 m pace is reached in about 4 s, which
 costs about 2 s against even pace. A rep's schedule from a standing start allows for
 it, so the gap shown reads 0 for a runner who gets going and then holds the pace that
-makes the rep's time (an even-pace schedule would show them 2 s behind all rep long,
-and a rider who closes that gap runs the rep 2 s fast: bench/workouts.py)."""
+makes the rep's time, instead of about 2 s behind through half the rep."""
 MAX_REPEAT = 100
 
 BLOCK_KEYS = (
