@@ -50,10 +50,12 @@ GO_IN_S = 5.0  # the rest's band turns to "GO in N" this long before GO
 
 
 def render_workout(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status, p: DisplayPrefs) -> None:
-    """Draw the phase `s.workout` shows (RUNNING only; READY and FINISHED are the run's own)."""
+    """Draw the phase `s.workout` shows (READY is the run's own screen)."""
     w = s.workout
-    assert w is not None and w.step is not None
-    if w.kind == "rep":
+    assert w is not None
+    if w.kind == "done" or w.step is None:
+        _done(image, draw, s, w)
+    elif w.kind == "rep":
         _rep(image, draw, s, w, w.step, p)
     elif w.kind == "rest":
         _rest(image, draw, s, w, w.step, p)
@@ -140,6 +142,19 @@ def _free(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status, w: WorkoutVi
             _runs_right(image, WIDTH, _LINE_Y, [("THEN ", SMALL), *_next_rep_runs(w.next_step, p)])
     elif w.next_step is not None:
         _runs_centred(image, _LINE_Y, [("NEXT ", SMALL), *_next_rep_runs(w.next_step, p)])
+
+
+def _done(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status, w: WorkoutView) -> None:
+    """The session is over: its time, the reps run and their mean ±, the last rep."""
+    _top_bar(image, draw, [("DONE", MEDIUM)], s, right=[(f"{w.reps_done} ", MEDIUM), ("REPS", SMALL)])
+    total = format_duration(s.elapsed_s)
+    draw_big(image, ((WIDTH - big_width(total)) // 2, _BIG_Y), total)
+    if w.mean_delta_s is not None:
+        _band(image, draw, f"MEAN {delta_text(w.mean_delta_s)[0]}s", style="plain")
+    if s.message:
+        _message_line(image, s.message)
+    elif w.last_record is not None and w.last_record.kind == "rep":
+        _runs_centred(image, _LINE_Y, _last_runs(w.last_record))
 
 
 # --- parts ----------------------------------------------------------------------

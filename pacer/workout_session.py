@@ -396,7 +396,10 @@ class WorkoutSession:
                           advice=Cue.ON_PACE, sounds=tuple(sounds), workout=view, **base)  # type: ignore[arg-type]
         if self.phase is Phase.FINISHED:
             assert self.finish_s is not None and self.last is not None
-            view = WorkoutView("done", None, 0.0, 0.0, None, None, None, False, tuple(new_records), last_rec)
+            done = [r for r in self.records if r.kind == "rep" and r.ended in ("distance", "time")]
+            deltas = [r.delta_s for r in done if r.delta_s is not None]
+            view = WorkoutView("done", None, 0.0, 0.0, None, None, None, False, tuple(new_records), last_rec,
+                               len(done), sum(deltas) / len(deltas) if deltas else None)
             return Status(phase=self.phase, elapsed_s=self.finish_s, dist_m=self.last.dist_m - self.start_dist_m,
                           delta_s=last_rec.delta_s or 0.0 if last_rec else 0.0,
                           target_speed_mps=plan.target_speed_mps(0.0), needed_speed_mps=None, next_mark_m=None,

@@ -77,3 +77,5 @@ class WorkoutView:
     lap_starts: bool  # a LAP press now starts the next step (free and rests)
     new_records: tuple[RepRecord, ...] = ()
     last_record: RepRecord | None = None
+    reps_done: int = 0  # reps run to their end so far
+    mean_delta_s: float | None = None  # their mean ± (paced reps), for the done screen

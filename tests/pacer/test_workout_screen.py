@@ -61,6 +61,9 @@ CASES: dict[str, tuple[dict[str, Any], DisplayPrefs]] = {
     "workout_free": (dict(workout=view(WARM_UP, step_elapsed_s=412.0, step_dist_m=1234.0, next_step=REP,
                                        lap_starts=True)), DisplayPrefs()),
     "workout_cool_down": (dict(workout=view(COOL_DOWN, step_elapsed_s=95.0, step_dist_m=310.0)), DisplayPrefs()),
+    "workout_done": (dict(phase=Phase.FINISHED, elapsed_s=1110.4,
+                          workout=WorkoutView("done", None, 0.0, 0.0, None, None, None, False, (), LAST, 5, 0.42)),
+                     DisplayPrefs()),
     "workout_rep_gps_lost": (dict(delta_s=0.8, gps=GpsState.LOST, satellites=None, message="no fix",
                                   workout=view(REP, step_elapsed_s=30.0, step_dist_m=170.0, left_m=230.0)),
                              DisplayPrefs()),
@@ -99,6 +102,6 @@ def test_the_rest_band_turns_to_go_in_the_last_five_seconds() -> None:
     assert inverted(at(5.0)) > 1200 > inverted(at(5.5))  # filled with the words cut out, or only outlined
 
 
-def test_a_workout_ready_and_finished_use_the_runs_screens() -> None:
+def test_a_workout_ready_uses_the_runs_screen() -> None:
     ready = replace(BASE, phase=Phase.READY, workout=view(WARM_UP))
     assert _pixels(ready) == _pixels(replace(ready, workout=None))
