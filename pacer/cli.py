@@ -200,6 +200,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     recorder = DeviceRecorder(config, dev.start, log_settings(config))
     result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm(), recorder=recorder)
     finished = result.final is not None and result.final.phase.value == "finished"
+    if config.workout is not None:
+        from pacer.workout_report import reps_table
+
+        print(reps_table(config, list(getattr(recorder.session, "records", [])), title="on the bike"))
+        return 0
     print(split_table(config, result.splits, finished, title="on the bike"))
     return 0
 
