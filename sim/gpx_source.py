@@ -66,9 +66,10 @@ def _ext_value(point: gpxpy.gpx.GPXTrackPoint, names: tuple[str, ...]) -> float 
     return None
 
 
-def load_gpx(path: str | Path) -> Track:
+def load_gpx(path: str | Path, text: str | None = None) -> Track:
+    """The GPX track at `path`; `text` is its content when already read (a gunzipped .gpx.gz)."""
     p = Path(path)
-    text = read_user_file(str(p), "track", TrackError)
+    text = read_user_file(str(p), "track", TrackError) if text is None else text
     try:
         gpx = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as e:
