@@ -9,11 +9,13 @@ the log, reads it and keeps appending to it.
 
 from __future__ import annotations
 
-from pacer.config import Config
+from pacer.config import Config, parse_config
+from pacer.errors import ConfigError
 from pacer.filter import FilterSettings
 from pacer.runlog import RunLog, route_record
 from pacer.session import Session
 from pacer.status import Phase
+from pacer.workout import Workout
 from pacer.workout_session import make_session
 
 
@@ -26,6 +28,9 @@ def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, win
         return "that run finished"
     if log.config.plan != config.plan or log.config.coach != config.coach or log.header.get("route") != route_record(config):
         return "the plan has changed since"
+    known, workout = logged_workout(log)
+    if known and workout != config.workout:
+        return "the workout has changed since"
     if log.start_mode != start_mode:
         return f"it started by {log.start_mode!r}, the device now starts by {start_mode!r}"
     gap_s = t_s - last.t_s
@@ -34,6 +39,19 @@ def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, win
     if gap_s > window_s:
         return f"its last record is {gap_s:.0f} s old, beyond the resume window of {window_s:.0f} s"
     return None
+
+
+def logged_workout(log: RunLog) -> tuple[bool, Workout | None]:
+    """(known, the [[workout]] blocks of the plan a log was written with): its header keeps
+    the plan file's text, so a changed workout with the same totals is not taken for the
+    same. Not known when the header has no text (the file could not be read then)."""
+    text = log.header.get("config_text")
+    if not isinstance(text, str):
+        return False, None
+    try:
+        return True, parse_config(text, log.path).workout
+    except ConfigError:
+        return False, None
 
 
 def rebuild_session(

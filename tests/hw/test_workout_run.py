@@ -172,3 +172,30 @@ def test_after_a_reboot_gap_the_rep_keeps_its_start(tmp_path, mock_pins, events)
     assert records[:2] == whole[:2]
     assert records[2].start_t_s == whole[2].start_t_s
     assert records[2].elapsed_s == pytest.approx(whole[2].elapsed_s, abs=1.0)
+
+
+def test_a_changed_workout_is_not_resumed(tmp_path, mock_pins, events):
+    from pacer.config import load_config
+
+    plan = tmp_path / "pacer.toml"
+    device = f'[device]\nstart = "moving"\ndisplay = "none"\nbuzzer = "none"\n[log]\ndir = "{tmp_path / "logs"}"\n'
+    plan.write_text(RESUMABLE + device)
+    config = load_config(plan)
+    _, last_t = ride(config, events, crash_after=CRASH_AT)
+    plan.write_text(RESUMABLE.replace('goal = "1:10"', 'goal = "1:10.5"\nprogression = "-1 s"') + device)
+    changed = load_config(plan)
+    assert changed.plan == config.plan and changed.workout != config.workout  # the same totals
+    recorder, _ = ride(changed, after(events, last_t))
+    assert recorder.resumed_from is None
+    assert len(list((tmp_path / "logs").iterdir())) == 2  # a new run, a new log
+
+
+def test_the_same_workout_from_its_file_is_resumed(tmp_path, mock_pins, events):
+    from pacer.config import load_config
+
+    plan = tmp_path / "pacer.toml"
+    plan.write_text(RESUMABLE + f'[device]\nstart = "moving"\ndisplay = "none"\nbuzzer = "none"\n'
+                    f'[log]\ndir = "{tmp_path / "logs"}"\n')
+    _, last_t = ride(load_config(plan), events, crash_after=CRASH_AT)
+    recorder, _ = ride(load_config(plan), after(events, last_t))
+    assert recorder.resumed_from is not None
