@@ -18,7 +18,7 @@ from pacer.clock import Clock
 from pacer.config import Config
 from pacer.events import Fix, Tick
 from pacer.screen import render
-from pacer.session import Session
+from pacer.workout_session import make_session, with_due_ticks
 from pacer.status import Phase, Status
 from hw.device_config import DeviceConfig
 
@@ -115,9 +115,11 @@ def run_device(
     light = light if light is not None else _open_light(dev)
     buttons = buttons if buttons is not None else _open_buttons(dev, gps_time)
     notify = notify or (lambda _msg: None)
-    session: Any = Session(config, start=dev.start)  # type: ignore[arg-type]
+    session: Any = make_session(config, dev.start)  # type: ignore[arg-type]  # a workout's, or a run's
     if recorder is not None:
         session = recorder.attach(session)
+    core = recorder if recorder is not None else None  # a resume swaps the session inside the recorder
+    events = with_due_ticks(source, lambda: getattr(core.session if core else session, "next_due_s", None))
     out = DeviceRun()
     notify("READY=1")
     finished_at: float | None = None
@@ -137,7 +139,7 @@ def run_device(
             on_status(status)
 
     try:
-        for event in source:
+        for event in events:  # the source's, and a tick when a workout's pip, GO or time is due
             gps_time.mark(event.t_s)
             for press in buttons.poll():
                 step(press)
