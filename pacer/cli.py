@@ -146,7 +146,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     if args.json:
         from pacer.report import splits_json
 
-        print(json.dumps(splits_json(config, result.splits, result.finished, track=str(track_path), extra=result.summary), indent=2))
+        print(json.dumps(splits_json(config, result.splits, result.finished, track=str(track_path), extra=result.summary), indent=2, allow_nan=False))
     else:
         from pacer.report import split_table
 

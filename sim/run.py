@@ -133,7 +133,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         buzzer.close()  # lets the last pattern (FINISH) play out in simulated time
         if logged is not None:
             logged.close()
-    notes = []
+    notes = list(track.notes)  # speeds not believed, clock jumps replayed as pauses, an odd GPX version
     if track.dropped_repeated or track.dropped_backward:
         notes.append(
             f"note: {track.dropped_repeated} points with a repeated time and {track.dropped_backward} "
@@ -147,6 +147,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "final_dist_m": round(result.final.dist_m, 3) if result.final else 0.0,
         "steps": result.steps,
         "track_duration_s": round(track.duration_s, 3),
+        "notes": notes,
         "route": route.describe(),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
         "buzzer": {
