@@ -19,7 +19,7 @@ from typing import Any, Callable
 from pacer.config import Config
 from pacer.errors import ConfigError, UnitError
 from pacer.events import Event
-from pacer.runlog import RunLog, encode, header_record, read_log, step_record
+from pacer.runlog import RunLog, encode, header_record, read_lines, read_log, step_record
 from pacer.status import Cue, Status
 from pacer.units import parse_duration_s
 
@@ -89,7 +89,7 @@ def make_header(config: Config, start_mode: str, source: str, t_s: float | None)
 
 def read_log_file(path: str | Path) -> RunLog:
     with open(path, "rb") as f:
-        return read_log(f, str(path))
+        return read_log(read_lines(f), str(path))
 
 
 def log_name(t_s: float) -> str:
