@@ -217,7 +217,8 @@ def status_from_dict(d: dict[str, Any], t_s: float, plan: Plan, splits: dict[int
         projected_finish_s=_num(d, "projected_finish_s"), gps=GpsState(d.get("gps")),
         satellites=_int(d, "satellites", True), advice=Cue(d.get("advice")),
         sounds=tuple(Cue(c) for c in sounds), new_splits=new,
-        last_split=splits[d["last_split"]] if "last_split" in d else None, message=_text(d, "message", ""),
+        last_split=splits.get(_int(d, "last_split")) if "last_split" in d else None,  # shuffled: unknown yet
+        message=_text(d, "message", ""),
     )
 
 

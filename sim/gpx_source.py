@@ -90,6 +90,9 @@ def load_gpx(path: str | Path) -> Track:
         at = f", line {line}" if line else ""
         tag = re.search(r"<(\w+)>", msg)  # an element (<speed>); <None> is a lat/lon attribute
         expected = "a number" if tag and tag.group(1) != "None" else "decimal degrees (lat -90..90, lon -180..180)"
+        if msg.startswith("Invalid time"):
+            line, expected = _line_of_token(text, msg.split(": ", 1)[-1]), "times such as 2024-05-01T06:00:00Z"
+            at = f", line {line}" if line else ""
         raise TrackError(f"{p}{at}: {msg}; expected {expected}") from None
     except (ValueError, OverflowError) as e:  # a date gpxpy reads but datetime cannot hold (year 0, 10000)
         raise TrackError(f"{p}: {str(e)[:120]}; expected times as 2024-05-01T06:00:00Z") from None
