@@ -118,7 +118,7 @@ def _track_from_gpx(gpx: gpxpy.gpx.GPX, p: Path, text: str) -> Track:
                 if pt.time is None:
                     line = _trkpt_line(text, index)
                     at = f", line {line}" if line else ""
-                    raise TrackError(f"{p}{at}: track point {index + 1} has no <time>; expected every point timed")
+                    raise TrackError(f"{p}{at}: track point {index + 1} has no <time> that reads as a time; expected every point timed, as 2024-05-01T06:00:00Z")
                 lat, lon = pt.latitude, pt.longitude
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
                     line = _trkpt_line(text, index)

@@ -214,4 +214,4 @@ def test_an_unreadable_gpx_time_names_its_line(tmp_path, capsys):
     path = gpx(tmp_path, ["2024-05-01T06:00:00Z", "yesterday", "2024-05-01T06:00:02Z"])
     assert main(["sim", str(path), "--plan", str(PLAN), "--json"]) == 2
     line = one_error_line(capsys, path)
-    assert "line 4: Invalid time: yesterday; expected times such as 2024-05-01T06:00:00Z" in line
+    assert "line 4: track point 2 has no <time> that reads as a time" in line
