@@ -139,6 +139,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             f"note: {track.dropped_repeated} points with a repeated time and {track.dropped_backward} "
             "with a time going backward were skipped"
         )
+    if logged is not None and logged.failed is not None:
+        notes.append(f"note: the log {options.log} stopped early ({logged.failed.strerror or logged.failed}); it holds the run up to then")
     if not result.finished:
         reached = result.final.dist_m if result.final else 0.0
         notes.append(f"note: the track ended at {reached:.0f} m, before the plan's {config.plan.distance_m:.0f} m")
