@@ -215,3 +215,10 @@ def test_an_unreadable_gpx_time_names_its_line(tmp_path, capsys):
     assert main(["sim", str(path), "--plan", str(PLAN), "--json"]) == 2
     line = one_error_line(capsys, path)
     assert "line 4: track point 2 has no <time> that reads as a time" in line
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_sim_log_on_a_full_device_is_one_line(capsys):
+    """/dev/full answers every write with ENOSPC: a real full disk, no root needed."""
+    assert main(["sim", str(TRACK), "--plan", str(PLAN), "--display", "none", "--log", "/dev/full"]) == 2
+    assert "cannot write the log (No space left on device)" in one_error_line(capsys, Path("/dev/full"))
