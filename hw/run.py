@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 from pacer.clock import Clock
 from pacer.config import Config
 from pacer.events import Fix, Tick
+from pacer.guard import RolloverMender
 from pacer.screen import render
 from pacer.session import Session
 from pacer.status import Phase, Status
@@ -120,6 +121,7 @@ def run_device(
     notify("READY=1")
     finished_at: float | None = None
     frames = FrameGate(clock)
+    mend_rollover = RolloverMender()
 
     def step(event: Any) -> None:
         status = session.step(event)
@@ -135,6 +137,7 @@ def run_device(
 
     try:
         for event in source:
+            event = mend_rollover(event)  # a receiver's week rollover mid-run: the dates jump 1024 weeks
             gps_time.mark(event.t_s)
             for press in buttons.poll():
                 step(press)

@@ -9,7 +9,7 @@ recorders do too, so the log holds exactly what the session saw.
 
 from __future__ import annotations
 
-import math
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from pacer.events import Button, Event, Fix, FixMode, Press, Tick
@@ -89,3 +89,37 @@ def _guard_fix(fix: Fix, when: float, good_time: bool) -> Event:
 def _same_types(a: Fix, b: Fix) -> bool:
     """Equal values of other types (an int time, a bool satellite count) still get the clean copy."""
     return all(type(getattr(a, k)) is type(getattr(b, k)) for k in ("t_s", "lat_deg", "lon_deg", "mode"))
+
+
+GPS_ERA_S = 1024 * 7 * 86400.0  # the GPS week number wraps every 1024 weeks
+ERA_MATCH_S = 3600.0  # a jump this close to whole eras is a rollover, not an outage
+
+
+class RolloverMender:
+    """Undo a GPS week rollover that happens mid-run: a receiver whose firmware
+    counts weeks from the wrong epoch jumps its date by 1024 weeks (19.6 years)
+    at the moment it crosses over. Pure, but stateful, so it lives beside the
+    guard rather than in it: an event time that moved from the last by a whole
+    number of eras (within an hour) gets the eras back, and so does every later
+    one. A run dated wrong from its start is left alone: only differences of GPS
+    time matter for pacing, and the log and report read any date.
+    """
+
+    def __init__(self) -> None:
+        self.offset_s = 0.0
+        self.last_t_s: float | None = None
+        self.mended = 0  # rollovers undone
+
+    def __call__(self, event: Event) -> Event:
+        if not is_time(event.t_s):
+            return event
+        t_s = event.t_s + self.offset_s
+        if self.last_t_s is not None:
+            gap_s = t_s - self.last_t_s
+            eras = round(gap_s / GPS_ERA_S)
+            if eras and abs(gap_s - eras * GPS_ERA_S) < ERA_MATCH_S:
+                self.offset_s -= eras * GPS_ERA_S
+                t_s -= eras * GPS_ERA_S
+                self.mended += 1
+        self.last_t_s = t_s
+        return event if t_s == event.t_s else replace(event, t_s=t_s)

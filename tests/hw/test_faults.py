@@ -347,3 +347,17 @@ def test_a_loop_stalled_in_an_i2c_write_is_restarted_by_the_watchdog_and_resumes
     result, again, _ = ride(config, events[len(log.steps):])  # systemd starts pacer again
     assert again.resumed_from == recorder.path
     same_pacing(result, clean)
+
+
+@pytest.mark.parametrize("eras", [-1, 1])
+def test_a_week_rollover_mid_run_is_undone_and_the_run_paces_on(tmp_path, mock_pins, events, clean, capsys, eras):
+    """The receiver crosses its rollover during the ride: its dates jump 1024 weeks at once."""
+    jump = eras * 1024 * WEEK_S
+    jumped = events[:FAULT_AT] + [
+        type(e)(**{**{f: getattr(e, f) for f in e.__slots__}, "t_s": e.t_s + jump}) for e in events[FAULT_AT:]
+    ]
+    result, recorder, shown = ride(make_config(tmp_path), jumped)
+    same_pacing(result, clean)
+    assert all(abs(s.elapsed_s) < 400 for s in shown)
+    assert max(st.event.t_s for st in read_log_file(recorder.path).steps) < events[-1].t_s + 1  # logged mended
+    assert "finished in" in report_reads(recorder.path, capsys)
