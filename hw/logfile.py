@@ -60,9 +60,12 @@ def log_settings(config: Config, env: dict[str, str] | None = None) -> LogSettin
         where = f"{config.source_path}: log.{key}"
         try:
             if key == "dir":
-                if not isinstance(value, str) or not value:
-                    raise UnitError(f"expected a folder such as \"/var/lib/pacer\", got {value!r}")
-                values["dir"] = Path(value).expanduser()
+                if not isinstance(value, str) or not value or "\0" in value or len(value) > 4096:
+                    raise UnitError(f"expected a folder such as \"/var/lib/pacer\", got {str(value)[:40]!r}")
+                try:
+                    values["dir"] = Path(value).expanduser()
+                except RuntimeError:  # "~someone/logs" for a user that does not exist
+                    raise UnitError(f"cannot find the home folder in {value[:40]!r}") from None
             elif key in ("resume_window", "fsync_interval"):
                 if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                     raise UnitError(f"expected a duration such as \"10:00\" or 1.0, got {value!r}")
