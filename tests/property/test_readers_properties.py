@@ -7,13 +7,15 @@ downstream (replay, report, GPX/CSV export).
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer.config import load_config
@@ -202,3 +204,20 @@ def test_a_run_log_reads_or_is_one_log_error_and_whatever_reads_reports(lines: l
     assert all(math.isfinite(x) for x in series.dist_m + series.delta_s)
     session, _ = rebuild_session(log, log.config)
     assert all(math.isfinite(s.elapsed_s) for s in session.splits)
+
+
+@settings(max_examples=25)  # a chart takes a few tenths of a second
+@given(damaged_logs())
+def test_whatever_log_reads_charts(lines: list[bytes]) -> None:
+    pytest.importorskip("matplotlib")
+    from pacer.chart import pace_chart
+
+    try:
+        log = read_log(lines, "run.jsonl")
+    except PacerError:
+        return
+    import matplotlib.pyplot as plt
+
+    fig = pace_chart(log, title="run.jsonl")
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
