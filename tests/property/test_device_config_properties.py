@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+import tests.property.profiles  # noqa: F401  (selects the ci or fuzz profile)
 from hypothesis import given
 from hypothesis import strategies as st
 

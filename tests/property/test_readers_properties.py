@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+import tests.property.profiles  # noqa: F401  (selects the ci or fuzz profile)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

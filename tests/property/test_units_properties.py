@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import tests.property.profiles  # noqa: F401  (selects the ci or fuzz profile)
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -1,6 +1,9 @@
 """Hypothesis profiles: `ci` (the default, the whole folder in well under two
 minutes on a shared 2-core machine) and `fuzz` (`make fuzz`, before a release:
-many more examples per property). HYPOTHESIS_PROFILE picks one."""
+many more examples per property). HYPOTHESIS_PROFILE picks one.
+
+Every test module here imports this; it is not a conftest.py because other
+test folders import their own `conftest` by that bare name."""
 
 from __future__ import annotations
 
