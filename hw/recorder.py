@@ -132,11 +132,15 @@ class DeviceRecorder:
             if c is not None:
                 why = why_not_resume(c.log, self.config, self.start_mode, fix.t_s, self.settings.resume_window_s)
                 if why is None:
-                    self.writer = LogWriter(c.path, truncate_to=c.log.good_bytes, **kwargs)
-                    self.writer.write(resume_record(fix.t_s, software_version(), len(self._held)), sync=True)
-                    self.session, self.path, self.resumed_from = c.session, c.path, c.path
-                    log.info("resumed the run in %s (%d steps replayed)", c.path, len(c.log.steps))
+                    # The run resumes even if its log cannot be appended to (a card full or
+                    # read-only since): the rider's run must not restart for the log's sake.
+                    self.session, self.resumed_from = c.session, c.path
+                    dropped = len(self._held)
                     self._held.clear()
+                    log.info("resumed the run in %s (%d steps replayed)", c.path, len(c.log.steps))
+                    self.writer = LogWriter(c.path, truncate_to=c.log.good_bytes, **kwargs)
+                    self.path = c.path
+                    self.writer.write(resume_record(fix.t_s, software_version(), dropped), sync=True)
                     return
                 log.info("a new run, not resuming %s: %s", c.path.name, why)
             path = self.settings.dir / log_name(fix.t_s)

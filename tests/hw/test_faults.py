@@ -361,3 +361,33 @@ def test_a_week_rollover_mid_run_is_undone_and_the_run_paces_on(tmp_path, mock_p
     assert all(abs(s.elapsed_s) < 400 for s in shown)
     assert max(st.event.t_s for st in read_log_file(recorder.path).steps) < events[-1].t_s + 1  # logged mended
     assert "finished in" in report_reads(recorder.path, capsys)
+
+
+def test_a_run_restarted_onto_a_card_gone_read_only_still_resumes(tmp_path, mock_pins, events, clean, monkeypatch):
+    """The log can be read but not appended to (the card was remounted read-only after
+    the crash): the run goes on from where it was, and the screen says NO LOG."""
+    import hw.logfile
+
+    config = make_config(tmp_path)
+
+    class Crash(Exception):
+        pass
+
+    def crash(n, _recorder):
+        if n == FAULT_AT:
+            raise Crash()
+
+    with pytest.raises(Crash):
+        ride(config, events, crash)
+    done = len(read_log_file(next(tmp_path.glob("run-*.jsonl"))).steps)
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if "r" in mode and "+" not in mode:
+            return open(path, mode, *args, **kwargs)
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(hw.logfile, "open", read_only, raising=False)
+    result, recorder, shown = ride(config, events[done:])
+    assert recorder.resumed_from is not None and recorder.failed
+    same_pacing(result, clean)
+    assert shown[0].message == NO_LOG
