@@ -29,6 +29,8 @@ class DeviceConfig:
     buzzer_pin: int = 18
     buttons: dict[str, int] = field(default_factory=lambda: {"start": 17, "lap": 27, "stop": 22})
     button_pin: int | None = None  # one button: short = start/lap, long = stop
+    light: dict[str, int] | None = None  # the runner's RGB LED: {red = 5, green = 6, blue = 13} (BCM); None: none fitted
+    light_brightness: float = 1.0  # 0..1: full for daylight, lower at dusk
 
 
 _CHOICES = {
@@ -56,6 +58,15 @@ def device_config(config: Config) -> DeviceConfig:
                 isinstance(v, int) and not isinstance(v, bool) for v in value.values()
             ):
                 raise ConfigError(f"{where}: expected a table such as {{start = 17, lap = 27, stop = 22}} (BCM pins)")
+        elif key == "light":
+            if not isinstance(value, dict) or set(value) != {"red", "green", "blue"} or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+            ) or len(set(value.values())) != 3:
+                raise ConfigError(f"{where}: expected a table such as {{red = 5, green = 6, blue = 13}} (three BCM pins)")
+        elif key == "light_brightness":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise ConfigError(f"{where}: expected a number above 0 and at most 1 (1 = full, for daylight), got {value!r}")
+            value = float(value)
         elif key == "button_pin":
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{where}: expected a BCM pin number, got {value!r}")

@@ -1,4 +1,4 @@
-"""`pacer run`: the on-device loop — gpsd in, session, OLED + buzzer out, buttons, watchdog.
+"""`pacer run`: the on-device loop — gpsd in, session, OLED + buzzer + light out, buttons, watchdog.
 
 Every part is built from the [device] config and may fail on its own: a display
 or buzzer that cannot open or dies mid-run is logged and the loop goes on
@@ -91,6 +91,7 @@ def run_device(
     display: Any = None,
     buzzer: Any = None,
     buttons: Any = None,
+    light: Any = None,
     notify: Callable[[str], None] | None = None,
     on_status: Callable[[Status], None] | None = None,
     stop: threading.Event | None = None,
@@ -112,6 +113,7 @@ def run_device(
         source = GpsdSource(dev.gpsd_host, dev.gpsd_port, clock, dev.gps_rate_hz, dev.gpsd_backend)  # type: ignore[arg-type]
     display = display if display is not None else _open_display(dev)
     buzzer = buzzer if buzzer is not None else _open_buzzer(dev)
+    light = light if light is not None else _open_light(dev)
     buttons = buttons if buttons is not None else _open_buttons(dev, gps_time)
     notify = notify or (lambda _msg: None)
     session: Any = Session(config, start=dev.start)  # type: ignore[arg-type]
@@ -132,6 +134,7 @@ def run_device(
         if frames.due(image, urgent=bool(status.sounds or status.new_splits)):
             display.show(image, status.t_s)
         buzzer.feed(status)
+        light.feed(status)
         if on_status:
             on_status(status)
 
@@ -153,7 +156,7 @@ def run_device(
         close = getattr(source, "close", None)
         if close:
             close()
-        for part in (buttons, buzzer, display):
+        for part in (buttons, buzzer, light, display):
             try:
                 part.close()
             except Exception as e:  # a part failing to close must not hide the run's result
@@ -179,6 +182,14 @@ def _open_buzzer(dev: DeviceConfig) -> Any:
     from hw.buzzer import make_hw_buzzer
 
     return make_hw_buzzer(dev.buzzer, dev.buzzer_pin)
+
+
+def _open_light(dev: DeviceConfig) -> Any:
+    if dev.light is None:
+        return _NoPart()
+    from hw.light import make_hw_light
+
+    return make_hw_light(dev.light, dev.light_brightness)
 
 
 def _open_buttons(dev: DeviceConfig, now_gps_s: Callable[[], float]) -> Any:

@@ -30,6 +30,14 @@ def _bundled_plan(name: str) -> Path:
     return BUNDLED_DIR / "plans" / f"{name}.toml"
 
 
+def _user_or_bundled(text: str, kind: str, suffix: str) -> Path:
+    """The file the user named; failing that, the bundled one of that name (`mile_4_40`),
+    so an installed pacer can use its plans and tracks without knowing where they live."""
+    path = Path(text)
+    bundled = BUNDLED_DIR / kind / (text if text.endswith(suffix) else text + suffix)
+    return bundled if not path.exists() and path.name == text and bundled.is_file() else path
+
+
 def _parse_speed(text: str) -> float:
     if text == "max":
         return math.inf
@@ -51,19 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     p_plan = sub.add_parser("plan", help="print the schedule of a plan file", description="Print the schedule a plan file describes: every split mark with its target split, target elapsed time, and pace per km and per mile.")
-    p_plan.add_argument("plan", metavar="PLAN.toml", help="the plan file")
+    p_plan.add_argument("plan", metavar="PLAN.toml", help="the plan file, or the name of a bundled plan (mile_4_40)")
 
     p_sim = sub.add_parser(
         "sim",
-        help="replay a GPX track through the pacing loop with the screen and buzzer emulated",
+        help="replay a recording (FIT, TCX, GPX, NMEA; .gz too) through the pacing loop, screen, buzzer and light emulated",
         description=(
-            "Replay a recorded GPX track through exactly the loop the bike runs, with the OLED and "
-            "buzzer emulated, and print the split table (or JSON). With no arguments, replays a "
-            "bundled 4:40 road mile in the terminal."
+            "Replay a recording (FIT, TCX or GPX, an NMEA log through a real gpsd; gzipped or not) through "
+            "exactly the loop the bike runs, with the OLED, buzzer and runner's light emulated, and print the "
+            "split table (or JSON). With no arguments, replays a bundled 4:40 road mile in the terminal."
         ),
     )
-    p_sim.add_argument("track", metavar="TRACK.gpx", nargs="?", help=f"GPX track to replay (default: the bundled {DEFAULT_TRACK})")
-    p_sim.add_argument("--plan", metavar="PLAN.toml", help="the plan to pace against (default with the bundled track: its plan)")
+    p_sim.add_argument("track", metavar="TRACK", nargs="?", help=f"the recording to replay: .fit, .tcx, .gpx, .nmea or gpsd .log, each also .gz; told by content (default: the bundled {DEFAULT_TRACK})")
+    p_sim.add_argument("--plan", metavar="PLAN.toml", help="the plan to pace against, a file or a bundled plan's name (default with the bundled track: its plan)")
     p_sim.add_argument("--speed", type=_parse_speed, metavar="N|max", help="replay N times faster than real time, or 'max' (default: a whole run in ~20 s in the terminal; max otherwise)")
     p_sim.add_argument("--display", default=None, metavar="terminal|none|png:DIR|gif:FILE", help="where the emulated OLED shows its frames (default: terminal, or none with --json)")
     p_sim.add_argument("--buzzer", choices=("active", "tonal"), default="active", help="emulate an active buzzer (gpiozero Buzzer) or a passive one (TonalBuzzer)")
@@ -74,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "buzzer. Runs off the Pi with GPIOZERO_PIN_FACTORY=mock and display = \"none\".",
     )
     p_run.add_argument("--config", default="/etc/pacer/pacer.toml", metavar="PACER.toml", help="plan and [device] wiring (default: %(default)s)")
-    p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device")
+    p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device (always so for an NMEA log)")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
     p_sim.add_argument("--log", metavar="FILE.jsonl", help="write the run log (every event and status, as on the bike) to FILE; read it with `pacer report`")
     p_report = sub.add_parser(
@@ -116,7 +124,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from pacer.config import load_config
     from pacer.report import schedule_table
 
-    config = load_config(args.plan)
+    config = load_config(_user_or_bundled(args.plan, "plans", ".toml"))
     print(schedule_table(config))
     return 0
 
@@ -127,13 +135,13 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
     if args.track is None:
         track_path = _bundled_track(DEFAULT_TRACK)
-        plan_path = Path(args.plan) if args.plan else _bundled_plan(DEFAULT_PLAN)
+        plan_path = _user_or_bundled(args.plan, "plans", ".toml") if args.plan else _bundled_plan(DEFAULT_PLAN)
     else:
-        track_path = Path(args.track)
+        track_path = _user_or_bundled(args.track, "tracks", ".gpx")
         if not args.plan:
             plans = ", ".join(sorted(p.name for p in (BUNDLED_DIR / "plans").glob("*.toml")))
-            raise UsageError(f"--plan PLAN.toml is needed to replay {track_path} (bundled plans in sim/plans/: {plans})")
-        plan_path = Path(args.plan)
+            raise UsageError(f"--plan PLAN.toml is needed to replay {track_path} (bundled plans: {plans})")
+        plan_path = _user_or_bundled(args.plan, "plans", ".toml")
     display = args.display or ("none" if args.json else "terminal")
     if args.json and display == "terminal":
         raise UsageError("--json writes the splits to stdout, so --display terminal cannot share it; use --display none, png:DIR or gif:FILE")

@@ -1,28 +1,34 @@
 """The estimator: distance along the way and speed, from noisy fixes, causally.
 
-A constant-velocity Kalman filter in the local east/north plane, fed positions
-and, when the receiver gives them, Doppler speed and course (ten times less
-noisy than differenced positions). Both axes share one covariance (their noise
-is the same), so the filter is a handful of float operations per fix.
+Position, speed, heading and turn rate come from one extended Kalman filter
+(pacer/motion.py), fed positions and, once it is trusted, the fix's speed and
+course. Distance comes from one of two odometers:
 
-Distance is NOT the sum of fix-to-fix distances (that reads 2-3 % long at 1 Hz
-and double at 10 Hz). With Doppler, each step adds the receiver's Doppler speed
-integrated over the step: its noise is white and unbiased, so its integral is
-the better odometer, and positions (whose error is correlated over tens of
-seconds) would only add their wander. Without Doppler, each step adds the
-mean of two estimates:
-the filtered displacement projected on the heading held *before* the fix
-arrived (cross-track jitter adds nothing, along-track jitter cancels, but a
-noisy heading shrinks it by cos(heading error), about -var(v)/(2|v|) per
-second) and the filtered speed times the time step (a noisy velocity's
-magnitude is long by about +var(v)/(2|v|)). The two first-order biases cancel;
-measured on real and generated tracks, the mean is closer than either alone.
-After a gap (a GPS outage), the distance covered is the mean Doppler speed
-at its two ends times its length when the receiver gives speed, else the arc of a circle
-tangent to the old heading through the new fix: exact on a straight road and
-on a steady bend, where a chord would cut short. A source that is sparse on
-purpose ("smart recording", a point only where the heading changes) runs
-straight between its points, so there the chord is right.
+- the speed odometer: the trapezoidal integral of a trusted speed channel. A
+  receiver's Doppler speed has white noise and no bias, so its integral is the
+  better odometer; positions, whose error wanders over tens of seconds, would
+  only add their wander (bench/world.py);
+- the positions odometer, when there is no trusted speed: per fix, the
+  filter's speed over the step, plus how far the fix moved the position
+  estimate along the heading (so a standing start, where a filter's speed lags
+  the truth, costs nothing), plus the move across the heading beyond what
+  noise alone explains (so a corner the heading has not caught up with yet is
+  not cut).
+
+A speed is trusted when it comes with a course (gpsd never fills in a course),
+or once `SynthesisTest` has shown that it is not gpsd's fill-in made from the
+positions (then integrated it is the raw fix-to-fix sum). Until then the
+positions odometer is used; the speed odometer runs from the first fix anyway,
+so when the verdict comes (within about ten seconds of moving) its distance
+from the start replaces the positions'.
+
+A fix far off the prediction is rejected: the speed odometer does not care,
+the positions odometer dead-reckons the step at the filter's speed. After
+`reject_restart_s` of nothing but rejects the filter restarts at the new fix,
+the distance kept. A silence (a GPS outage) is bridged with the mean trusted
+speed at its two ends, else the arc of a circle tangent to the old heading
+through the new fix (exact on a straight road and a steady bend), or the chord
+for a source that records sparsely on purpose ("smart recording").
 """
 
 from __future__ import annotations
@@ -32,21 +38,33 @@ from dataclasses import dataclass
 
 from pacer.events import Fix, FixMode
 from pacer.geo import LocalPlane
-
+from pacer.drift import DriftFilter
+from pacer.motion import PSI, V, MotionFilter
+from pacer.speed_channel import SynthesisTest
 
 SPARSE_GAP_RATE = 0.15  # above this share of gaps, the source records sparsely on purpose
 
 
 @dataclass(frozen=True, slots=True)
 class FilterSettings:
-    accel_psd: float = 0.5  # white-noise acceleration spectral density (m^2/s^3): how fast speed may change
-    pos_sigma_m: float = 1.5  # per-axis position noise the filter assumes (white part)
-    vel_sigma_mps: float = 0.15  # per-axis Doppler velocity noise
-    gate_sigma: float = 6.0  # fixes this many sigmas off the prediction are rejected
-    max_rejects: int = 5  # ... unless this many in a row: then the filter restarts there
-    gap_s: float = 2.5  # a silence longer than this is a gap: arc, then restart
-    stop_speed_mps: float = 0.5  # below this the bike is standing: no distance is added
-    max_speed_mps: float = 20.0  # a jump faster than this after a restart is not distance
+    q_accel: float = 0.3  # speed random walk (m^2/s^3): how fast a runner's or a bike's speed changes
+    q_turn: float = 0.01  # turn-rate random walk (rad^2/s^3), with a course: a steady bend is followed without lag
+    q_turn_positions: float = 1e-5  # the same from positions alone
+    var_turn: float = 0.0  # the turn rate's variance at a (re)start ((rad/s)^2)
+    manoeuvre_gain: float = 15.0  # heading noise grows by this per unit of excess cross-track offset
+    manoeuvre_z2: float = 2.0  # ... beyond this squared offset in its own sigmas
+    q_heading: float = 0.005  # heading random walk (rad^2/s): a corner is taken within a few seconds
+    q_pos: float = 0.05  # path weave (m^2/s)
+    pos_sigma_m: float = 1.5  # per-axis position noise the filter assumes, per second of fixes
+    speed_sigma_mps: float = 0.15  # a trusted speed's noise
+    cross_noise: float = 1.5  # a move across the heading counts beyond this many times its noise variance
+    gate_d2: float = 36.0  # squared Mahalanobis distance beyond which a fix is rejected
+    reject_restart_s: float = 5.0  # this long with only rejects: restart at the new fix
+    gap_s: float = 2.5  # a silence longer than this is a gap: bridge, then restart
+    init_m: float = 5.0  # from a standstill, the heading is taken once the fixes moved this far
+    max_speed_mps: float = 25.0  # faster than this is no bike
+    drift_fusion: bool = True  # correct a trusted speed's integral by the positions over minutes (pacer/drift.py)
+    stop_speed_mps: float = 0.5  # a speed below this is a standing bike's noise (|noise| > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +72,7 @@ class Estimate:
     t_s: float
     dist_m: float
     speed_mps: float
-    accepted: bool  # False: the fix was rejected as an outlier
+    accepted: bool  # False: the fix was rejected as an outlier (or repeated)
 
 
 class Estimator:
@@ -63,24 +81,74 @@ class Estimator:
     def __init__(self, settings: FilterSettings = FilterSettings()) -> None:
         self.s = settings
         self.plane: LocalPlane | None = None
+        self.kf: MotionFilter | None = None
         self.t_s: float | None = None
-        self.dist_m = 0.0
-        self.px = self.py = self.vx = self.vy = 0.0
-        self.ppp = self.ppv = self.pvv = 0.0
-        self.rejects = 0
-        self.initialising = False  # True between the first and second fix without Doppler
+        self.anchor: tuple[float, float] | None = None  # where the fixes were while standing
+        self.recent: list[tuple[float, float, float]] = []  # the last two seconds of fixes, while standing
+        self.prev: tuple[float, float, float] | None = None  # (t, x, y) of the last fix
+        self.last_accept_t_s = 0.0
         self.gap_rate = 0.0  # running share of intervals that are gaps: high for "smart recording"
-        self.doppler_mps: float | None = None  # the last accepted fix's Doppler speed
-        self.accepted_t_s = 0.0  # the last fix the filter took
-        self.accepted_dist_m = 0.0
+        self.positions_m = 0.0  # the positions odometer
+        self.speed_m = 0.0  # the speed odometer (integral of the fixes' speed, whatever it is)
+        self.speed_end: float | None = None  # the last fix's speed
+        self.synthesis = SynthesisTest()
+        self.had_speed = False
+        self.had_course = False
+        self.drift: DriftFilter | None = None  # the speed odometer's drift, told by the positions
+        self.speed_var = 0.1**2  # running estimate of the speed's noise variance per fix
+        self.offset_m = 0.0  # keeps the output continuous if a trusted speed is dropped later
+        self.was_trusted = False
+        self.dist_m = 0.0
+        self.fixes = 0
+        self.rejected = 0
+        self.restarts = 0
 
-    @property
-    def speed_mps(self) -> float:
-        return math.hypot(self.vx, self.vy)
+    # -- what the session and the routes read --------------------------------
 
     @property
     def started(self) -> bool:
         return self.t_s is not None
+
+    @property
+    def speed_trusted(self) -> bool:
+        """The fixes' speed is used only when it came with a course (gpsd fills in a
+        speed, never a course) or once shown not to be made from the positions."""
+        if self.synthesis.verdict == "synthesized":
+            return False
+        return self.had_course or self.synthesis.verdict == "genuine"
+
+    @property
+    def speed_mps(self) -> float:
+        return max(0.0, self.kf.v) if self.kf is not None else 0.0
+
+    @property
+    def px(self) -> float:
+        return self.kf.x if self.kf is not None else (self.prev[1] if self.prev else 0.0)
+
+    @property
+    def py(self) -> float:
+        return self.kf.y if self.kf is not None else (self.prev[2] if self.prev else 0.0)
+
+    @property
+    def vx(self) -> float:
+        return self.speed_mps * math.sin(self.kf.psi) if self.kf is not None else 0.0
+
+    @property
+    def vy(self) -> float:
+        return self.speed_mps * math.cos(self.kf.psi) if self.kf is not None else 0.0
+
+    @property
+    def speed_source(self) -> str:
+        if not self.had_speed:
+            return "positions"
+        if self.synthesis.verdict == "synthesized":
+            return "synthesized→positions"
+        return "doppler" if self.speed_trusted else "undecided→positions"
+
+    def describe(self) -> dict[str, object]:
+        """What `--json` reports: which speed the distance came from, what was rejected."""
+        return {"speed_source": self.speed_source, "fixes": self.fixes, "rejected_fixes": self.rejected,
+                "restarts": self.restarts}
 
     def dist_at(self, t_s: float) -> float:
         """Dead-reckoned distance at a later time (no fix since): for the screen only."""
@@ -88,65 +156,220 @@ class Estimator:
             return self.dist_m
         return self.dist_m + self.speed_mps * min(t_s - self.t_s, 120.0)
 
+    # -- the one entry point --------------------------------------------------
+
     def update(self, fix: Fix) -> Estimate:
         if self.plane is None:
             self.plane = LocalPlane(fix.lat_deg, fix.lon_deg)
-        zx, zy = self.plane.to_xy(fix.lat_deg, fix.lon_deg)
-        r = self._pos_var(fix)
-        if self.t_s is None:
-            self._restart(fix, zx, zy, r, speed_mps=0.0, heading_rad=0.0)
-            return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
-        dt = fix.t_s - self.t_s
-        if dt <= 0:
+        if self.t_s is not None and fix.t_s <= self.t_s:
             return Estimate(self.t_s, self.dist_m, self.speed_mps, False)
-        if self.initialising and dt <= self.s.gap_s and fix.speed_mps is None:
-            self._initialise_velocity(fix, zx, zy, r, dt)
-            return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
-        self.gap_rate = 0.9 * self.gap_rate + (0.1 if dt > self.s.gap_s else 0.0)
-        if dt > self.s.gap_s:
-            self._bridge_gap(fix, zx, zy, r, dt)
-            return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
-
-        ux, uy, moving = self._heading()
-        x0, y0, speed0 = self.px, self.py, self.speed_mps
-        self._predict(dt)
-        s = self.ppp + r
-        ix, iy = zx - self.px, zy - self.py
-        if (ix * ix + iy * iy) / s > self.s.gate_sigma**2:
-            self.rejects += 1
-            if self.rejects >= self.s.max_rejects:
-                self._bridge_gap(fix, zx, zy, r, dt)
-                return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
-            # an outlier: keep the prediction (position and covariance growth), skip the update
-            self._advance_distance(x0, y0, ux, uy, moving, speed0 * dt)
-            self.t_s = fix.t_s
-            return Estimate(fix.t_s, self.dist_m, self.speed_mps, False)
-        self.rejects = 0
-        self.accepted_t_s = fix.t_s
-        kp, kv = self.ppp / s, self.ppv / s
-        self._correct(kp, kv, ix, iy)
-        self.pvv -= kv * self.ppv
-        self.ppp *= 1 - kp
-        self.ppv *= 1 - kp
-        self._doppler_update(fix)
-        speed_step_m = 0.5 * (speed0 + self.speed_mps) * dt
-        if fix.speed_mps is not None and self.doppler_mps is not None:
-            # Doppler speed has white noise and no bias: integrated, it is the better
-            # odometer (0.32 s vs 0.96 s split rms at 1 Hz, bench/). Positions, whose
-            # error wanders over tens of seconds, would only add their wander.
-            doppler_step_m = 0.5 * (self.doppler_mps + max(0.0, fix.speed_mps)) * dt
-            if doppler_step_m >= self.s.stop_speed_mps * dt:
-                self.dist_m += doppler_step_m
+        zx, zy = self.plane.to_xy(fix.lat_deg, fix.lon_deg)
+        dt = fix.t_s - self.t_s if self.t_s is not None else 0.0
+        r = self._pos_var(fix, dt)
+        speed = fix.speed_mps if fix.speed_mps is not None and 0.0 <= fix.speed_mps <= self.s.max_speed_mps else None
+        course = math.radians(fix.track_deg) if speed is not None and fix.track_deg is not None else None
+        self.fixes += 1
+        self._speed_odometer(fix.t_s, zx, zy, dt, speed, course)
+        trusted = self.speed_trusted
+        use_speed = speed if trusted else None
+        use_course = course if trusted else None
+        accepted = True
+        if self.t_s is None:
+            self.anchor = (zx, zy)
+            if use_speed is not None and use_course is not None and use_speed > 1.0:
+                self._start(fix.t_s, zx, zy, r, use_speed, use_course)
+        elif self.kf is None:
+            self._wait_for_motion(fix.t_s, zx, zy, r, dt, use_speed, use_course)
+        elif dt > self.s.gap_s:
+            self._bridge_gap(fix.t_s, zx, zy, r, dt, use_speed)
         else:
-            self._advance_distance(x0, y0, ux, uy, moving, speed_step_m)
-        self.doppler_mps = None if fix.speed_mps is None else max(0.0, fix.speed_mps)
+            accepted = self._step(fix.t_s, zx, zy, r, dt, use_speed, use_course)
+        self.gap_rate = 0.9 * self.gap_rate + (0.1 if dt > self.s.gap_s else 0.0)
+        self._watch_drift(trusted, zx, zy, dt, speed, course, accepted)
         self.t_s = fix.t_s
-        self.accepted_dist_m = self.dist_m
-        return Estimate(fix.t_s, self.dist_m, self.speed_mps, True)
+        self.prev = (fix.t_s, zx, zy)
+        self._choose(trusted)
+        return Estimate(fix.t_s, self.dist_m, self.speed_mps, accepted)
 
     # -- the pieces -----------------------------------------------------------
 
-    def _pos_var(self, fix: Fix) -> float:
+    def _speed_odometer(self, t_s: float, zx: float, zy: float, dt: float, speed: float | None,
+                        course: float | None) -> None:
+        """Integrate whatever the fixes call speed, and test it against the positions."""
+        if speed is None:
+            self.speed_end = None
+            return
+        self.had_speed = True
+        self.had_course = self.had_course or course is not None
+        if self.prev is not None and course is None:
+            self.synthesis.observe(speed, dt, math.hypot(zx - self.prev[1], zy - self.prev[2]))
+        if self.speed_end is not None and 0.0 < dt <= self.s.gap_s:
+            # the speed's own noise, from fix-to-fix changes (a runner's acceleration is far smaller)
+            self.speed_var += 0.02 * (0.5 * (speed - self.speed_end) ** 2 - self.speed_var)
+            mean = 0.5 * (self.speed_end + speed)
+            if mean >= self.s.stop_speed_mps:  # standing, a speed's noise only ever adds
+                # the norm of a noisy velocity is long by about var/(2 v): 1.4 m a 5k at 0.1 m/s
+                self.speed_m += (mean - self.speed_var / (2.0 * mean)) * dt
+        elif self.speed_end is not None and dt > self.s.gap_s and self.prev is not None:
+            # a gap: the mean speed at its ends, kept near the chord (each end is off by the
+            # GNSS error); standing at both ends, nothing (the chord is then the GNSS wander)
+            mean = 0.5 * (self.speed_end + speed)
+            if mean >= self.s.stop_speed_mps:
+                chord = math.hypot(zx - self.prev[1], zy - self.prev[2])
+                self.speed_m += min(max(mean * dt, 0.9 * chord), 1.6 * chord) if chord > 1.0 else mean * dt
+        self.speed_end = speed
+
+    @property
+    def speed_noise_mps(self) -> float:
+        return max(0.02, math.sqrt(self.speed_var))
+
+    def _watch_drift(self, trusted: bool, zx: float, zy: float, dt: float, speed: float | None,
+                     course: float | None, accepted: bool) -> None:
+        """Keep the drift filter beside a trusted speed (from its first trusted fix on)."""
+        if not trusted or speed is None or not self.s.drift_fusion:
+            self.drift, self.drift_base_m = None, self.speed_m
+            return
+        if self.drift is None:
+            self.drift = DriftFilter(zx, zy)
+            self.drift_base_m = self.speed_m
+            self.drift_last_m = self.speed_m
+            return
+        step_m = self.speed_m - self.drift_last_m
+        self.drift_last_m = self.speed_m
+        if dt > self.s.gap_s:  # across a gap the path is a guess: start the dead reckoning again
+            self.drift.reanchor(zx, zy, (self.speed_noise_mps * dt) ** 2)
+            return
+        if not accepted or dt <= 0:  # an outlier: the dead reckoning goes on, the fix is not used
+            heading = course if course is not None else (self.kf.psi if self.kf is not None else 0.0)
+            self.drift.advance(step_m, heading, dt)
+            return
+        if course is not None:
+            # along the course at the step's end (bench/world.py: the mean of its two ends'
+            # courses read 0.68 -> 0.76 s split rms on city 5ks)
+            self.drift.step(step_m, course, dt, zx, zy, self.speed_noise_mps)
+        else:  # without a course the dead reckoning's shape is the filter's guess: no better than the integral
+            self.drift, self.drift_base_m = None, self.speed_m
+
+    def _choose(self, trusted: bool) -> None:
+        """The trusted speed's distance when there is one; a later distrust never jumps."""
+        if trusted:
+            self.dist_m = self.speed_m - (self.drift.eps_m if self.drift is not None else 0.0)
+            self.was_trusted = True
+            return
+        if self.was_trusted:  # trusted once, not any more: go on from here on positions
+            self.offset_m = self.dist_m - self.positions_m
+            self.was_trusted = False
+        self.dist_m = self.positions_m + self.offset_m
+
+    def _step(self, t_s: float, zx: float, zy: float, r: float, dt: float, speed: float | None,
+              course: float | None) -> bool:
+        s, kf = self.s, self.kf
+        assert kf is not None
+        v0 = kf.v
+        # A turn rate is followed only when a course measures the heading: from positions
+        # alone at 1 Hz it overshoots after every corner (bench/world.py).
+        kf.predict(dt, s.q_accel, s.q_turn if course is not None else s.q_turn_positions, s.q_pos,
+                   s.q_heading * self._manoeuvre(zx, zy, r, dt))
+        ux, uy = math.sin(kf.psi), math.cos(kf.psi)  # the heading before this fix moves it
+        ix, iy, d2 = kf.innovation(zx, zy, r)
+        if d2 > s.gate_d2 or not math.isfinite(d2):
+            self.rejected += 1
+            self.positions_m += 0.5 * (v0 + kf.v) * dt  # dead-reckoned: nothing is dropped
+            if t_s - self.last_accept_t_s >= s.reject_restart_s:
+                self.restarts += 1
+                self._start(t_s, zx, zy, r, speed if speed is not None else min(max(kf.v, 0.0), s.max_speed_mps),
+                            kf.psi, var_v=2.0, var_psi=0.5)
+            return False
+        P = kf.P
+        pxx, pxy, pyy = P[0][0], P[0][1], P[1][1]
+        dx, dy = kf.update_position(ix, iy, r)
+        if speed is not None:
+            sigma = s.speed_sigma_mps + 0.02 * speed
+            kf.update_state(V, speed - kf.v, sigma * sigma)
+            if course is not None and speed > 1.0:
+                kf.update_state(PSI, math.remainder(course - kf.psi, 2 * math.pi), (sigma / speed) ** 2)
+        kf.normalise()
+        if not kf.v <= s.max_speed_mps:  # diverged (or NaN): start again at this fix
+            self.restarts += 1
+            self._start(t_s, zx, zy, r, 0.0 if speed is None else speed, 0.0, var_v=4.0, var_psi=10.0)
+            return True
+        # the position's move across the heading that noise alone would explain
+        cross_var = (pxx - P[0][0]) * uy * uy - 2 * (pxy - P[0][1]) * ux * uy + (pyy - P[1][1]) * ux * ux
+        along_m = 0.5 * (v0 + kf.v) * dt + dx * ux + dy * uy
+        cross_m = dx * uy - dy * ux
+        excess = cross_m * cross_m - s.cross_noise * cross_var
+        self.positions_m += math.sqrt(along_m * along_m + excess) if excess > 0 and along_m > 0 else along_m
+        self.last_accept_t_s = t_s
+        return True
+
+    def _manoeuvre(self, zx: float, zy: float, r: float, dt: float) -> float:
+        """How much faster than usual the heading may change at this step: more when
+        the fix lies across the heading further than the filter's spread explains
+        (a corner has begun), so the heading is stiff on a straight and quick in a turn."""
+        kf = self.kf
+        assert kf is not None
+        ux, uy = math.sin(kf.psi), math.cos(kf.psi)
+        cx, cy = zx - kf.x - kf.v * ux * dt, zy - kf.y - kf.v * uy * dt
+        cross = cx * uy - cy * ux
+        P = kf.P
+        # r without its rate inflation: a corner shows in each fix at any rate
+        var = 0.5 * (P[0][0] + P[1][1]) + r * min(1.0, dt) + (kf.v * dt) ** 2 * P[3][3]
+        z2 = cross * cross / var
+        return 1.0 + self.s.manoeuvre_gain * max(0.0, z2 - self.s.manoeuvre_z2)
+
+    def _start(self, t_s: float, zx: float, zy: float, r: float, v: float, psi: float,
+               var_v: float = 1.0, var_psi: float = 0.2) -> None:
+        self.kf = MotionFilter(zx, zy, v, psi, r, var_v, var_psi, self.s.var_turn)
+        self.last_accept_t_s = t_s
+        self.anchor = None
+
+    def _wait_for_motion(self, t_s: float, zx: float, zy: float, r: float, dt: float, speed: float | None,
+                         course: float | None) -> None:
+        """Standing: hold the first position until the fixes have moved away from it.
+
+        The heading is then the direction from there, and the distance so far the
+        straight line: a start is straight for its first metres.
+        """
+        assert self.anchor is not None and self.prev is not None
+        x0, y0 = self.anchor
+        away = math.hypot(zx - x0, zy - y0)
+        self.recent = [h for h in self.recent if t_s - h[0] <= 2.0] + [self.prev]
+        if speed is not None and speed > 1.0 and (course is not None or away > 1.0):
+            self.positions_m += away
+            self._start(t_s, zx, zy, r, speed, course if course is not None else math.atan2(zx - x0, zy - y0))
+            return
+        if away < self.s.init_m:
+            return
+        # the speed over the last second (from one step at 10 Hz it would be mostly noise)
+        t1, x1, y1 = next((h for h in self.recent if t_s - h[0] >= 1.0), self.recent[-1] if self.recent else self.prev)
+        step = math.hypot(zx - x1, zy - y1) / max(t_s - t1, 1e-3)
+        self.positions_m += away
+        v = speed if speed is not None else min(step, self.s.max_speed_mps)
+        self._start(t_s, zx, zy, r, v, math.atan2(zx - x0, zy - y0), var_v=2.0)
+
+    def _bridge_gap(self, t_s: float, zx: float, zy: float, r: float, dt: float, speed: float | None) -> None:
+        """After a silence: add the arc (positions odometer), restart at the fix."""
+        kf = self.kf
+        assert kf is not None
+        cx, cy = zx - kf.x, zy - kf.y  # the filter has not been predicted over the gap
+        chord = math.hypot(cx, cy)
+        moving = kf.v > 0.5
+        ux, uy = math.sin(kf.psi), math.cos(kf.psi)
+        arc, alpha = chord, 0.0
+        if moving and chord > 1.0 and self.gap_rate < SPARSE_GAP_RATE:
+            alpha = math.atan2(ux * cy - uy * cx, ux * cx + uy * cy)  # chord vs heading, signed
+            if abs(alpha) < math.radians(80):
+                arc = chord * abs(alpha) / math.sin(abs(alpha)) if alpha else chord
+            else:
+                alpha = 0.0  # a turnaround or a stop: nothing better than the chord
+        if arc <= self.s.max_speed_mps * dt:
+            self.positions_m += arc
+        since_s = max(t_s - self.last_accept_t_s, dt)
+        v = speed if speed is not None else min(arc / since_s, self.s.max_speed_mps)
+        heading = (math.atan2(cx, cy) if chord > 1.0 else kf.psi) - alpha
+        self._start(t_s, zx, zy, r, v, heading, var_v=2.0 if speed is None else 0.05, var_psi=0.3)
+
+    def _pos_var(self, fix: Fix, dt: float) -> float:
         # Not from fix.eph_m: without the receiver's GST sentence, gpsd makes eph up from
         # HDOP times a fixed range error (17 m for HDOP 0.9), which is no measurement.
         sigma = self.s.pos_sigma_m
@@ -154,115 +377,8 @@ class Estimator:
             sigma *= 1.5
         # Fixes closer together than a second are not independent (the error is correlated
         # over tens of seconds): the variance grows with the rate, so the filter takes the
-        # same information per second at 1 or 10 Hz. Positions-only 10 Hz split rms
-        # 2.2 -> 1.4 s (bench/); with Doppler, distance does not come from positions.
-        dt = fix.t_s - self.t_s if self.t_s is not None and fix.t_s > self.t_s else 1.0
-        return sigma * sigma * max(1.0, 1.0 / dt)
-
-    def _heading(self) -> tuple[float, float, bool]:
-        speed = self.speed_mps
-        if speed < self.s.stop_speed_mps:
-            return 0.0, 0.0, False
-        return self.vx / speed, self.vy / speed, True
-
-    def _advance_distance(
-        self, x0: float, y0: float, ux: float, uy: float, moving: bool, speed_step_m: float
-    ) -> None:
-        if moving:
-            projected_m = (self.px - x0) * ux + (self.py - y0) * uy
-            self.dist_m += 0.5 * (projected_m + speed_step_m)
-
-    def _predict(self, dt: float) -> None:
-        q = self.s.accel_psd
-        self.px += self.vx * dt
-        self.py += self.vy * dt
-        self.ppp += 2 * dt * self.ppv + dt * dt * self.pvv + q * dt**3 / 3
-        self.ppv += dt * self.pvv + q * dt * dt / 2
-        self.pvv += q * dt
-
-    def _correct(self, kp: float, kv: float, ix: float, iy: float) -> None:
-        """Move both axes' state by the gains times the innovation (shared covariance)."""
-        self.px += kp * ix
-        self.py += kp * iy
-        self.vx += kv * ix
-        self.vy += kv * iy
-
-    def _doppler_update(self, fix: Fix) -> None:
-        if fix.speed_mps is None:
-            return
-        speed = max(0.0, fix.speed_mps)
-        if fix.track_deg is not None:
-            c = math.radians(fix.track_deg)
-            zvx, zvy = speed * math.sin(c), speed * math.cos(c)
-        else:
-            ux, uy, moving = self._heading()
-            if not moving:
-                return
-            zvx, zvy = speed * ux, speed * uy
-        if speed < 0.3:
-            zvx = zvy = 0.0
-        rv = (self.s.vel_sigma_mps + 0.02 * speed) ** 2
-        s = self.pvv + rv
-        kp, kv = self.ppv / s, self.pvv / s
-        self._correct(kp, kv, zvx - self.vx, zvy - self.vy)
-        self.ppp -= kp * self.ppv
-        self.ppv *= 1 - kv
-        self.pvv *= 1 - kv
-
-    def _bridge_gap(self, fix: Fix, zx: float, zy: float, r: float, dt: float) -> None:
-        """After a silence: add the arc tangent to the old heading, restart at the fix."""
-        cx, cy = zx - self.px, zy - self.py
-        chord = math.hypot(cx, cy)
-        ux, uy, moving = self._heading()
-        heading = math.atan2(ux, uy) if moving else math.atan2(cx, cy)
-        arc, alpha = chord, 0.0
-        # A receiver that lost fixes on a bend: the arc. A "smart recording" file, whose
-        # points are sparse on purpose and fall where the heading changes: the chord.
-        if moving and chord > 1.0 and self.gap_rate < SPARSE_GAP_RATE:
-            alpha = math.atan2(ux * cy - uy * cx, ux * cx + uy * cy)  # chord vs heading, signed
-            if abs(alpha) < math.radians(80):
-                arc = chord * abs(alpha) / math.sin(abs(alpha)) if alpha else chord
-            else:
-                alpha = 0.0  # a turnaround or a stop: nothing better than the chord
-        if moving and fix.speed_mps is not None and chord > 1.0 and self.gap_rate < SPARSE_GAP_RATE:
-            # Doppler at both ends: a paced bike's speed barely changes in a gap, and the
-            # mean speed knows nothing of the chord's ends, each off by the GNSS error.
-            by_speed = 0.5 * (self.speed_mps + fix.speed_mps) * dt
-            arc = min(max(by_speed, 0.9 * chord), 1.6 * chord)
-        if arc <= self.s.max_speed_mps * dt:
-            self.dist_m += arc
-        since_s = max(fix.t_s - self.accepted_t_s, dt)
-        mean_speed = (self.dist_m - self.accepted_dist_m) / since_s
-        speed = fix.speed_mps if fix.speed_mps is not None else min(max(mean_speed, 0.0), self.s.max_speed_mps)
-        chord_heading = math.atan2(cx, cy) if chord > 1.0 else heading
-        self._restart(fix, zx, zy, r, speed, chord_heading - alpha)
-
-    def _initialise_velocity(self, fix: Fix, zx: float, zy: float, r: float, dt: float) -> None:
-        """Second fix after a (re)start without Doppler: velocity from two points.
-
-        Starting from zero speed instead, the filter would lag behind the bike
-        for its first seconds and lose metres that a split cannot spare.
-        """
-        self.vx, self.vy = (zx - self.px) / dt, (zy - self.py) / dt
-        self.dist_m += math.hypot(zx - self.px, zy - self.py)
-        self.px, self.py = zx, zy
-        self.ppp, self.ppv, self.pvv = r, r / dt, 2 * r / (dt * dt)
-        self.initialising = False
-        self.t_s = self.accepted_t_s = fix.t_s
-        self.accepted_dist_m = self.dist_m
-
-    def _restart(self, fix: Fix, zx: float, zy: float, r: float, speed_mps: float, heading_rad: float) -> None:
-        if fix.speed_mps is not None and fix.track_deg is not None:
-            speed_mps, heading_rad = fix.speed_mps, math.radians(fix.track_deg)
-        self.px, self.py = zx, zy
-        self.vx, self.vy = speed_mps * math.sin(heading_rad), speed_mps * math.cos(heading_rad)
-        self.ppp, self.ppv = r, 0.0
-        self.pvv = self.s.vel_sigma_mps**2 if fix.speed_mps is not None else 4.0
-        self.initialising = fix.speed_mps is None and self.dist_m == 0.0
-        self.doppler_mps = None if fix.speed_mps is None else max(0.0, fix.speed_mps)
-        self.rejects = 0
-        self.t_s = self.accepted_t_s = fix.t_s
-        self.accepted_dist_m = self.dist_m
+        # same information per second at 1 or 10 Hz.
+        return sigma * sigma * max(1.0, 1.0 / dt) if dt > 0 else sigma * sigma
 
 
 class SpeedSmoother:

@@ -16,6 +16,7 @@ from pacer.events import Button, Event, Fix, FixMode, Press, Tick
 from pacer.filter import Estimator, FilterSettings, SpeedSmoother
 from pacer.guard import guard_event
 from pacer.route import make_route
+from pacer.split_timing import LAG_S, DistanceHistory
 from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
 
 StartMode = Literal["first_fix", "button", "moving"]
@@ -58,6 +59,8 @@ class Session:
         self.laps_m = self.route.laps_m(self.plan)  # finish-line crossings (track mode)
         self.next_lap = 0
         self.finish_s: float | None = None
+        self.history = DistanceHistory()  # for the fixed-lag timing of splits
+        self.pending: list[tuple[SplitKind, float, float]] = []  # passed live, not yet timed: (kind, mark, live t)
 
     # -- the one entry point --------------------------------------------------
 
@@ -71,7 +74,18 @@ class Session:
             self._on_tick(event, sounds)
         elif isinstance(event, Press):
             self._on_press(event, sounds, new_splits)
+        if self.pending:
+            self._resolve(event.t_s, sounds, new_splits, flush=False)
         return self._status(event.t_s, sounds, new_splits)
+
+    def close(self, t_s: float) -> Status:
+        """The source has ended (a replay's last point): time every mark already passed
+        with the fixes there are, rather than wait for fixes that will not come."""
+        sounds: list[Cue] = []
+        new_splits: list[Split] = []
+        if self.pending:
+            self._resolve(t_s, sounds, new_splits, flush=True)
+        return self._status(t_s, sounds, new_splits)
 
     def start(self, t_s: float) -> None:
         """Start the run at `t_s` (GPS time): distance counts from here."""
@@ -101,7 +115,7 @@ class Session:
             sounds.append(Cue.GPS_BACK)
         self.estimator.update(fix)
         self.route.update(fix)
-        self.shown_speed.update(fix.t_s, self.route.speed_mps, doppler=fix.speed_mps is not None)
+        self.shown_speed.update(fix.t_s, self.route.speed_mps, doppler=self.estimator.speed_trusted)
         if self.phase == Phase.READY:
             if self.start_mode == "first_fix" or (
                 self.start_mode == "moving" and self.estimator.speed_mps >= MOVING_START_SPEED_MPS
@@ -113,9 +127,10 @@ class Session:
             return
         assert self.start_t_s is not None and self.last is not None
         now = _Sample(fix.t_s, self.route.dist_m - self.start_dist_m)
-        self._pass_laps(self.last, now, new_splits, sounds)
-        self._pass_marks(self.last, now, new_splits, sounds)
-        self._pass_laps(self.last, now, new_splits, sounds)  # a gap may cross a lap after a mark
+        self.history.add(now.t_s, now.dist_m)
+        self._pass_laps(self.last, now)
+        self._pass_marks(self.last, now)
+        self._pass_laps(self.last, now)  # a gap may cross a lap after a mark
         self.last = now  # not a running maximum: that would ratchet noise into distance
 
     def _on_tick(self, tick: Tick, sounds: list[Cue]) -> None:
@@ -138,6 +153,9 @@ class Session:
             new_splits.append(self._split(SplitKind.LAP, dist, press.t_s - self._start()))
             sounds.append(Cue.SPLIT)
         elif press.button == Button.STOP and self.phase == Phase.RUNNING:
+            self._resolve(press.t_s, sounds, new_splits, flush=True)
+            if self.phase == Phase.FINISHED:  # the finish was passed just before the press
+                return
             self.phase = Phase.FINISHED
             self.finish_s = press.t_s - self._start()
             sounds.append(Cue.FINISH)
@@ -145,37 +163,44 @@ class Session:
 
     # -- splits ---------------------------------------------------------------
 
-    def _pass_marks(self, a: _Sample, b: _Sample, new_splits: list[Split], sounds: list[Cue]) -> None:
-        """Every mark between two estimates gets a split at the interpolated time."""
+    def _pass_marks(self, a: _Sample, b: _Sample) -> None:
+        """Every mark between two estimates is passed: its split is timed LAG_S later."""
         marks = self.plan.marks_m
         while self.next_mark < len(marks) and b.dist_m >= marks[self.next_mark]:
             last = self.next_mark == len(marks) - 1
-            split = self._cross(SplitKind.FINISH if last else SplitKind.MARK, marks[self.next_mark], a, b, new_splits)
+            self._passed(SplitKind.FINISH if last else SplitKind.MARK, marks[self.next_mark], a, b)
             self.next_mark += 1
-            if last:
-                self.phase = Phase.FINISHED
-                self.finish_s = split.elapsed_s
-                sounds.append(Cue.FINISH)
-            else:
-                sounds.append(Cue.SPLIT)
 
-    def _pass_laps(self, a: _Sample, b: _Sample, new_splits: list[Split], sounds: list[Cue]) -> None:
+    def _pass_laps(self, a: _Sample, b: _Sample) -> None:
         """Finish-line crossings up to the next plan mark, as LAP splits (track mode)."""
         marks = self.plan.marks_m
         limit = min(b.dist_m, marks[self.next_mark]) if self.next_mark < len(marks) else -1.0
         while self.next_lap < len(self.laps_m) and self.laps_m[self.next_lap] <= limit:
-            self._cross(SplitKind.LAP, self.laps_m[self.next_lap], a, b, new_splits)
+            self._passed(SplitKind.LAP, self.laps_m[self.next_lap], a, b)
             self.next_lap += 1
-            sounds.append(Cue.SPLIT)
 
-    def _cross(self, kind: SplitKind, dist_m: float, a: _Sample, b: _Sample, new_splits: list[Split]) -> Split:
-        """The split at `dist_m`, timed where the line from a to b crosses it."""
+    def _passed(self, kind: SplitKind, dist_m: float, a: _Sample, b: _Sample) -> None:
+        """The live estimate passed `dist_m` between a and b: remember when, for the timing."""
         frac = (dist_m - a.dist_m) / (b.dist_m - a.dist_m) if b.dist_m > a.dist_m else 1.0
-        t_cross = a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)
-        split = self._split(kind, dist_m, t_cross - self._start())
-        new_splits.append(split)
-        self.splits.append(split)
-        return split
+        self.pending.append((kind, dist_m, a.t_s + min(max(frac, 0.0), 1.0) * (b.t_s - a.t_s)))
+
+    def _resolve(self, t_s: float, sounds: list[Cue], new_splits: list[Split], flush: bool) -> None:
+        """Time and announce each passed mark once LAG_S of fixes after it are in (all on `flush`)."""
+        while self.pending and (flush or t_s >= self.pending[0][2] + LAG_S):
+            kind, dist_m, live_t_s = self.pending.pop(0)
+            t_cross = self.history.crossing_s(dist_m, live_t_s)
+            if self.splits:  # never before a split already announced
+                t_cross = max(t_cross, self._start() + self.splits[-1].elapsed_s)
+            split = self._split(kind, dist_m, t_cross - self._start())
+            new_splits.append(split)
+            self.splits.append(split)
+            if kind == SplitKind.FINISH:
+                self.phase = Phase.FINISHED
+                self.finish_s = split.elapsed_s
+                sounds.append(Cue.FINISH)
+                self.pending.clear()
+            else:
+                sounds.append(Cue.SPLIT)
 
     def _split(self, kind: SplitKind, dist_m: float, elapsed_s: float) -> Split:
         prev_t = self.splits[-1].elapsed_s if self.splits else 0.0
@@ -248,7 +273,8 @@ class Session:
             t_s=t_s, phase=self.phase, plan_name=plan.name, elapsed_s=elapsed, dist_m=dist,
             total_m=plan.distance_m, speed_mps=speed, delta_s=delta, target_speed_mps=target_speed,
             needed_speed_mps=needed_speed_mps(plan, dist, elapsed),
-            next_mark_m=plan.marks_m[self.next_mark], split_number=self.next_mark + 1,
+            next_mark_m=plan.marks_m[min(self.next_mark, len(plan.marks_m) - 1)],
+            split_number=min(self.next_mark + 1, len(plan.marks_m)),
             split_count=len(plan.marks_m), projected_finish_s=plan.goal_s + delta, gps=self.gps,
             satellites=self.satellites, advice=self.advice.advice, sounds=tuple(sounds),
             new_splits=tuple(new_splits), last_split=self.splits[-1] if self.splits else None,

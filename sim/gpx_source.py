@@ -76,13 +76,15 @@ def _ext_value(point: gpxpy.gpx.GPXTrackPoint, names: tuple[str, ...]) -> float 
     return None
 
 
-def load_gpx(path: str | Path) -> Track:
+def load_gpx(path: str | Path, text: str | None = None) -> Track:
+    """The GPX track at `path`; `text` is its content when already read (a gunzipped .gpx.gz)."""
     p = Path(path)
-    text = read_user_file(str(p), "track", TrackError, max_bytes=MAX_GPX_BYTES)
+    text = read_user_file(str(p), "track", TrackError, max_bytes=MAX_GPX_BYTES) if text is None else text
     try:
         gpx = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as e:
-        raise TrackError(f"{p}: not a well-formed GPX file: {getattr(e, 'original_exception', None) or e}") from None
+        why = " ".join(str(getattr(e, "original_exception", None) or e).split())[:200]  # lxml's span lines
+        raise TrackError(f"{p}: not a well-formed GPX file: {why}") from None
     except gpxpy.gpx.GPXException as e:
         msg = str(e)[:200]
         m = re.search(r"\.\.\. (.*?) \(", msg)
@@ -187,13 +189,44 @@ def _span(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
+def with_pauses(track: Track) -> Track:
+    """`track` with every clock jump over MAX_GAP_S closed to a PAUSE_S pause, and a note
+    for each: for the readers of other formats (FIT, TCX), as load_gpx does for GPX
+    (where it is already done, this returns the track as it is)."""
+    fixes: list[Fix] = []
+    pauses: list[tuple[int, float]] = []
+    shift_s = 0.0
+    for i, fix in enumerate(track.fixes):
+        t_s = fix.t_s - shift_s
+        if fixes and t_s - fixes[-1].t_s > MAX_GAP_S:
+            cut_s = t_s - fixes[-1].t_s - PAUSE_S
+            pauses.append((i, cut_s))
+            shift_s += cut_s
+            t_s -= cut_s
+        fixes.append(fix if t_s == fix.t_s else replace(fix, t_s=t_s))
+    if not pauses:
+        return track
+    notes = [
+        f"note: the track's clock jumps {_span(cut_s + PAUSE_S)} ahead at point {i + 1}; replayed as a pause "
+        f"of {PAUSE_S:g} s (a gap over {MAX_GAP_S:g} s is not an outage)"
+        for i, cut_s in pauses[:3]
+    ]
+    if len(pauses) > 3:
+        notes.append(f"note: {len(pauses) - 3} more clock jumps replayed as pauses")
+    return replace(track, fixes=tuple(fixes), notes=(*getattr(track, "notes", ()), *notes))
+
+
 def replay_events(fixes: Iterable[Fix], tick_s: float = TICK_INTERVAL_S) -> Iterator[Fix | Tick]:
-    """Fixes in order, with a tick every `tick_s` through any silence longer than that."""
+    """Fixes in order, with a tick every `tick_s` through any silence longer than that.
+
+    Never more than MAX_GAP_S of ticks in one silence: a longer one (which the readers
+    turn into a pause) would otherwise be replayed tick by tick, for years of ticks."""
     prev: float | None = None
     for fix in fixes:
         if prev is not None:
             t = prev + tick_s
-            while t < fix.t_s - 1e-6:
+            last_tick = min(fix.t_s, prev + MAX_GAP_S) - 1e-6
+            while t < last_tick:
                 yield Tick(t, "no fix")
                 t += tick_s
         yield fix

@@ -3,14 +3,16 @@
 The simulator feeds these to a real gpsd so the device path is tested off the
 Pi. Positions carry six decimals of minutes (under 2 mm) and times two decimals
 of seconds, so a fix survives the round trip through gpsd to well under 1 cm
-and 10 ms, at 1 Hz or 10 Hz. Also holds the little parsing the feed needs
-(checksum, time of day) to pace a recorded log.
+and 10 ms, at 1 Hz or 10 Hz. Also holds the little reading the feed needs to
+pace a recorded log: the checksum, and the time of day (through pynmea2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+
+import pynmea2
 
 from pacer.events import Fix, FixMode
 
@@ -136,36 +138,18 @@ def fixes_to_nmea(fixes: Iterable[Fix], talker: str = "GP") -> Iterator[str]:
         yield from fix_sentences(fix, talker)
 
 
-# Sentences whose second field is the UTC time of day `hhmmss[.ss]`.
-_TIMED = {"RMC", "GGA", "GNS", "ZDA", "GBS", "GST"}
-
-
 def time_of_day_s(line: str) -> float | None:
     """Seconds since UTC midnight that a sentence is stamped with, or None.
 
-    Only the sentence types that carry the epoch's time count (RMC, GGA, GNS,
-    ZDA, GBS, GST, and GLL whose time is its sixth field), whatever the talker
-    (GP, GN, GL, IN...); anything else, or a malformed time, is None.
+    pynmea2 parses the sentence (any talker: GP, GN, GL, IN...); the types that
+    carry the epoch's time (RMC, GGA, GNS, GLL, ZDA, GST, GBS...) have a
+    `timestamp`. Anything else, a malformed time or a line that is no sentence, is None.
+    The checksum is not looked at: this only paces a log, and gpsd judges each sentence.
     """
-    line = line.strip()
-    if len(line) < 7 or line[0] != "$":
-        return None
-    body = line[1:].split("*", 1)[0]
-    fields = body.split(",")
-    kind = fields[0][-3:]
-    if kind in _TIMED and len(fields) > 1:
-        raw = fields[1]
-    elif kind == "GLL" and len(fields) > 5:
-        raw = fields[5]
-    else:
-        return None
-    if len(raw) < 6 or not raw[:6].isdigit():
-        return None
     try:
-        fraction = float(raw[6:]) if len(raw) > 6 else 0.0
-    except ValueError:
+        stamp = getattr(pynmea2.parse(line.strip().split("*", 1)[0]), "timestamp", None)
+    except (pynmea2.ParseError, ValueError, TypeError, AttributeError):  # pynmea2 parses field values lazily
         return None
-    hours, minutes, seconds = int(raw[0:2]), int(raw[2:4]), int(raw[4:6])
-    if hours > 23 or minutes > 59 or seconds > 60:
+    if not isinstance(stamp, dt.time):
         return None
-    return hours * 3600 + minutes * 60 + seconds + fraction
+    return stamp.hour * 3600 + stamp.minute * 60 + stamp.second + stamp.microsecond / 1e6

@@ -60,4 +60,13 @@ def replay(
             finish_t = event.t_s if finish_t is None else finish_t
             if event.t_s - finish_t >= finish_linger_s:
                 break
+    else:
+        if out.final is not None and getattr(session, "pending", None):
+            # the track ended within a split's timing lag of a mark: time it with what there is
+            status = session.close(out.final.t_s)
+            out.splits.extend(status.new_splits)
+            out.sounds.extend((status.t_s - (out.first_t_s or 0.0), c) for c in status.sounds)
+            out.final = status
+            for sink in sinks:
+                sink(status)
     return out

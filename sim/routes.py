@@ -150,9 +150,12 @@ def offset_path(
     return east, north, stretch, course
 
 
-def random_road(length_m: float, rng: np.random.Generator) -> tuple[Leg, ...]:
+def random_road(
+    length_m: float, rng: np.random.Generator, straight_m: tuple[float, float] = (150.0, 900.0)
+) -> tuple[Leg, ...]:
     """A long plausible road course (a marathon's): straights of 150-900 m joined
     by gentle bends (R 80-200 m, 10-40 deg) or junction turns (R 20-40 m, 90 deg).
+    Shorter straights (`straight_m`) make a town road with more corners a km.
 
     Turns lean back toward the start heading, so the course meanders instead of
     spiralling, and stays within a few tens of km of its origin.
@@ -161,7 +164,7 @@ def random_road(length_m: float, rng: np.random.Generator) -> tuple[Leg, ...]:
     heading_deg = 0.0
     total_m = 0.0
     while total_m < length_m:
-        straight = Straight(float(rng.uniform(150.0, 900.0)))
+        straight = Straight(float(rng.uniform(*straight_m)))
         if rng.random() < 0.3:
             arc = Arc(float(rng.uniform(20.0, 40.0)), 90.0)
         else:
@@ -185,3 +188,28 @@ def out_and_back(legs: tuple[Leg, ...], gap_m: float = 10.0) -> tuple[Leg, ...]:
         else:
             back.append(leg)
     return tuple(legs) + tuple(back)
+
+
+def random_city(length_m: float, rng: np.random.Generator) -> tuple[Leg, ...]:
+    """A city course: blocks of 60-150 m between corners, most of them right angles
+    taken tight (R 5-12 m, as a bike turns at a kerb), some 30-60 deg kinks.
+
+    The hardest case for a distance filter: a corner every 15-35 s at running
+    pace, each one a place where a constant-velocity model's speed dips. Turns
+    lean back toward the start heading, so the course zigzags like a street grid.
+    """
+    legs: list[Leg] = []
+    heading_deg = 0.0
+    total_m = 0.0
+    while total_m < length_m:
+        straight = Straight(float(rng.uniform(60.0, 150.0)))
+        if rng.random() < 0.75:
+            arc = Arc(float(rng.uniform(5.0, 12.0)), 90.0)
+        else:
+            arc = Arc(float(rng.uniform(10.0, 30.0)), float(rng.uniform(30.0, 60.0)))
+        sign = -1.0 if heading_deg > 45.0 else 1.0 if heading_deg < -45.0 else float(rng.choice([-1.0, 1.0]))
+        arc = Arc(arc.radius_m, sign * arc.turn_deg)
+        heading_deg += arc.turn_deg
+        legs += [straight, arc]
+        total_m += straight.length_m + arc.length_m
+    return tuple(legs)

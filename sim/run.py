@@ -1,4 +1,4 @@
-"""Wire the simulated world for `pacer sim`: GPX source, clock, screen, buzzer, progress.
+"""Wire the simulated world for `pacer sim`: recording source, clock, screen, buzzer, light, progress.
 
 The loop itself is `sim.replay.replay`; this module only picks the sinks the
 command line asked for and keeps them within a budget (a terminal cannot show
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,8 @@ from pacer.config import Config
 from pacer.session import Session
 from pacer.status import Split, Status
 from sim.clock import SimClock
-from sim.gpx_source import load_gpx, replay_events
+from sim.gpx_source import Track, replay_events, with_pauses
+from sim.recordings import load_recording
 from sim.replay import replay
 
 TERMINAL_MAX_FPS = 12.0
@@ -33,6 +34,7 @@ class SimOptions:
     progress: bool | None = None  # None: when stderr is a terminal
     via_gpsd: bool = False  # through NMEA, a real gpsd and the Pi's gpsd source
     log: str | None = None  # write the run log (pacer.runlog) to this file
+    light: bool = True  # the runner's RGB LED (gpiozero RGBLED on mock pins), drawn beside the OLED
 
 
 @dataclass
@@ -79,36 +81,78 @@ def _open_log(options: SimOptions, config: Config, session: Session, track_path:
     return LoggedSession(session, writer)
 
 
+def _estimator_summary(session: Session) -> dict[str, Any]:
+    """Which speed the distance came from, and what was rejected or restarted (issue 9)."""
+    info = session.estimator.describe()
+    return {
+        "speed_source": info["speed_source"],
+        "rejected_fixes": info["rejected_fixes"],
+        "restarts": info["restarts"],
+        "estimator": info,
+    }
+
+
 def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     from pacer.screen import render
     from sim.buzzer import SimBuzzer
     from sim.display import make_display
+    from sim.light import SimLight
+    from sim.nmea_log import NmeaLog
 
-    track = load_gpx(track_path)
+    track = load_recording(track_path)
+    if isinstance(track, Track):
+        track = with_pauses(track)  # a clock jump in any format is a pause, never years of ticks
+    nmea = track if isinstance(track, NmeaLog) else None  # a receiver's log: only gpsd can read it
+    # Times in the output count from the first event. gpsd may move an old log's dates by
+    # 1024 weeks (GPS week rollover), so for a log that is the first fix gpsd gives.
+    first_t: float | None = None if nmea is not None else track.fixes[0].t_s
+    if nmea is not None:
+        options = replace(options, via_gpsd=True)
     display = make_display(options.display)
     speed = options.speed
     if speed is None:
         speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
     clock = SimClock(rate=speed)
     session = Session(config, start="first_fix")
+    core = session  # the session itself, also when a log wraps it
     route = session.route  # free, or the track's placed or fitted oval (reported in the summary)
-    logged = _open_log(options, config, session, track_path, track.fixes[0].t_s) if options.log else None
+    log_t0 = (nmea.first_t_s or 0.0) if nmea is not None else track.fixes[0].t_s
+    logged = _open_log(options, config, session, track_path, log_t0) if options.log else None
     if logged is not None:
         session = logged  # type: ignore[assignment]  # the same step(), every step logged
     buzzer = SimBuzzer(tonal=options.buzzer == "tonal")
-    first_t = track.fixes[0].t_s
-    sinks = []
+    light = SimLight() if options.light else None
+    def origin(status: Status) -> None:
+        nonlocal first_t
+        first_t = status.t_s if first_t is None else first_t
+
+    sinks = [origin]
     frame_budget_s = speed / TERMINAL_MAX_FPS if options.display == "terminal" and math.isfinite(speed) else 0.0
     last_frame_t = [-math.inf]
+    last_frame: list[Any] = [None]
+
+    def lit(status: Status) -> None:
+        """The light's changes since the last step (a flash ending, a blink) redraw the last frame."""
+        assert light is not None
+        seen = len(light.log)
+        light.advance(status.t_s)
+        if last_frame[0] is not None and options.display != "terminal":
+            for change in light.log[seen:]:
+                if change.t_s < status.t_s:  # one at the step's own time shows with the step's frame
+                    display.show(last_frame[0], change.t_s - first_t, change.colour)
+        light.feed(status)
 
     def show(status: Status) -> None:
         if status.t_s - last_frame_t[0] >= frame_budget_s or status.sounds or status.new_splits:
-            display.show(render(status, config.display), status.t_s - first_t)
+            last_frame[0] = render(status, config.display)
+            display.show(last_frame[0], status.t_s - first_t, light.colour if light else None)
             last_frame_t[0] = status.t_s
 
     def sound(status: Status) -> None:
         buzzer.feed(status)
 
+    if light is not None:
+        sinks.append(lit)
     if options.display != "none":
         sinks.append(show)
     sinks.append(sound)
@@ -118,7 +162,13 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         progress = _Progress(config.plan.distance_m)
         sinks.append(progress)
     try:
-        if options.via_gpsd:
+        if nmea is not None:
+            from sim.via_gpsd import gpsd_epoch_events
+
+            gpsd_speed = speed if math.isfinite(speed) else GPSD_MAX_SPEEDUP
+            with gpsd_epoch_events(nmea.epochs, nmea.period_s, gpsd_speed, None) as events:  # ends when the log does
+                result = replay(events, session, SimClock(), sinks)
+        elif options.via_gpsd:
             from sim.via_gpsd import gpsd_events
 
             gpsd_speed = speed if math.isfinite(speed) else GPSD_MAX_SPEEDUP
@@ -131,16 +181,21 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             progress.close()
         display.close()
         buzzer.close()  # lets the last pattern (FINISH) play out in simulated time
+        if light is not None:
+            light.close()  # lets the last flash end, then dark
         if logged is not None:
             logged.close()
-    notes = list(track.notes)  # speeds not believed, clock jumps replayed as pauses, an odd GPX version
-    if track.dropped_repeated or track.dropped_backward:
+    notes = list(getattr(track, "notes", ()))  # GPX: speeds not believed, clock jumps made pauses, an odd version
+    if nmea is None and (track.dropped_repeated or track.dropped_backward):
         notes.append(
             f"note: {track.dropped_repeated} points with a repeated time and {track.dropped_backward} "
             "with a time going backward were skipped"
         )
     if logged is not None and logged.failed is not None:
         notes.append(f"note: the log {options.log} stopped early ({logged.failed.strerror or logged.failed}); it holds the run up to then")
+    if nmea is not None and result.fixes == 0:
+        notes.append(f"note: gpsd made no fix of {track_path.name} ({nmea.fixes} fix sentences; "
+                     "GGA alone has no date, gpsd needs RMC or ZDA)")
     if not result.finished:
         reached = result.final.dist_m if result.final else 0.0
         notes.append(f"note: the track ended at {reached:.0f} m, before the plan's {config.plan.distance_m:.0f} m")
@@ -151,6 +206,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "track_duration_s": round(track.duration_s, 3),
         "notes": notes,
         "route": route.describe(),
+        **_estimator_summary(core),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
         "buzzer": {
             "kind": options.buzzer,
@@ -160,4 +216,6 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             ],
         },
     }
+    if light is not None:
+        summary["light"] = [{"t_s": round(x.t_s - first_t, 4), "colour": x.name} for x in light.log]
     return SimResult(result.splits, result.finished, summary, notes, result.sounds)

@@ -19,7 +19,7 @@ from sim.gnss import GnssErrorModel
 from sim.profiles import START_RAMP_S, Fartlek, SpeedFn, Steady, random_drift
 from pacer.plan import split_marks_m
 from pacer.oval import LANE1_RADIUS_M, STRAIGHT_M, lane_centre_radius_m
-from sim.routes import Arc, Hills, Leg, Straight, build_route, out_and_back, random_road
+from sim.routes import Arc, Hills, Leg, Straight, build_route, out_and_back, random_city, random_road
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ PLANS = {
     "mile_4_40": PlanSpec("mile_4_40", "Mile PR", "1 mi", "4:40", "400 m", "mi"),
     "5k_20_00": PlanSpec("5k_20_00", "5k in 20:00", "5 km", "20:00", "1 km", "km"),
     "5k_fartlek": PlanSpec("5k_fartlek", "5k fartlek", "5 km", "20:30", "1 km", "km"),
+    "2k_8_00": PlanSpec("2k_8_00", "2 km in 8:00", "2 km", "8:00", "400 m", "km"),
     "marathon_3_00": PlanSpec("marathon_3_00", "Marathon in 3:00", "42.195 km", "3:00:00", "5 km", "km"),
 }
 
@@ -145,6 +146,24 @@ SCENARIOS: dict[str, Scenario] = {
         "road_5k_outage", _5K, (51.9607, 7.6261), 75.0, fixed(ROAD_5K), _ROLLING,
         goal_paced(_5K.distance_m, parse_duration_s("20:00"), 0.015),
         dropouts_at_m=((2300.0, 25.0),),
+    ),
+    # The worlds of issue 9, a new course every seed: a town road (a corner every
+    # 100-400 m, about 4 a km) and a city grid (a corner every 60-150 m).
+    "road_5k_random": Scenario(
+        "road_5k_random", _5K, (51.9607, 7.6261), 75.0, lambda rng: random_road(6000.0, rng, (100.0, 400.0)),
+        _ROLLING, goal_paced(_5K.distance_m, parse_duration_s("20:00"), 0.015),
+    ),
+    "city_5k": Scenario(
+        "city_5k", _5K, (48.8566, 2.3522), 0.0, lambda rng: random_city(5200.0, rng),
+        Hills(35.0, ((2.0, 900.0, 0.0),)), goal_paced(_5K.distance_m, parse_duration_s("20:00"), 0.015),
+    ),
+    "road_2k_random": Scenario(
+        "road_2k_random", PLANS["2k_8_00"], (51.9607, 7.6261), 75.0, lambda rng: random_road(2500.0, rng, (100.0, 400.0)),
+        _ROLLING, goal_paced(2000.0, parse_duration_s("8:00"), 0.015),
+    ),
+    "city_2k": Scenario(
+        "city_2k", PLANS["2k_8_00"], (48.8566, 2.3522), 0.0, lambda rng: random_city(2200.0, rng),
+        Hills(35.0, ((2.0, 900.0, 0.0),)), goal_paced(2000.0, parse_duration_s("8:00"), 0.015),
     ),
     "marathon": Scenario(
         "marathon", PLANS["marathon_3_00"], (52.5163, 13.3777), 100.0,

@@ -20,28 +20,39 @@ QUIET_AFTER_FEED_S = 2.0  # once the feed is done, this much silence ends the re
 @contextmanager
 def gpsd_events(fixes: Sequence[Fix], speedup: float) -> Iterator[Iterator[Fix | Tick]]:
     """Events read back through gpsd from `fixes` played `speedup` times faster than recorded."""
+    from sim.nmea_feed import epochs_from_fixes
+
+    with gpsd_epoch_events(epochs_from_fixes(fixes), _median_period_s(fixes), speedup, fixes[-1].t_s) as events:
+        yield events
+
+
+@contextmanager
+def gpsd_epoch_events(
+    epochs: Sequence[Any], period_s: float, speedup: float, last_t_s: float | None
+) -> Iterator[Iterator[Fix | Tick]]:
+    """Events read back through gpsd from NMEA `epochs` (sim.nmea_feed.Epoch), played
+    `speedup` times faster than recorded; ends at the fix at `last_t_s` or when the feed falls quiet."""
     from hw.clock import MonotonicClock
     from hw.gpsd_source import GpsdSource
     from sim.gpsd_harness import gpsd_binary, run_gpsd
-    from sim.nmea_feed import NmeaFeed, epochs_from_fixes
+    from sim.nmea_feed import NmeaFeed
 
     if gpsd_binary() is None:
-        raise DeviceError("--via-gpsd needs the gpsd daemon (Debian package gpsd); it is not installed")
+        raise DeviceError("replaying through gpsd needs the gpsd daemon (Debian package gpsd); it is not installed")
     clock = MonotonicClock()
-    period_s = _median_period_s(fixes)
-    with NmeaFeed(epochs_from_fixes(fixes), clock, speedup=speedup) as feed, run_gpsd(feed.port) as daemon:
+    with NmeaFeed(epochs, clock, speedup=speedup) as feed, run_gpsd(feed.port) as daemon:
         source = GpsdSource(port=daemon.port, clock=clock, rate_hz=speedup / period_s, backend="stream")
         try:
-            yield _until_fed(source, feed, clock, fixes[-1].t_s)
+            yield _until_fed(source, feed, clock, last_t_s)
         finally:
             source.close()
 
 
-def _until_fed(source: Iterator[Fix | Tick], feed: Any, clock: Any, last_t_s: float) -> Iterator[Fix | Tick]:
+def _until_fed(source: Iterator[Fix | Tick], feed: Any, clock: Any, last_t_s: float | None) -> Iterator[Fix | Tick]:
     quiet_since: float | None = None
     for event in source:
         yield event
-        if isinstance(event, Fix) and event.t_s >= last_t_s:
+        if isinstance(event, Fix) and last_t_s is not None and event.t_s >= last_t_s:
             return
         if feed.finished:
             quiet_since = clock.now() if quiet_since is None else quiet_since

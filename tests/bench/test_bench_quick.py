@@ -27,3 +27,13 @@ def test_quick_bench_writes_report_json_and_charts(tmp_path):
     assert set(results["openloop"]["steady"]["5k 1 Hz doppler"]["pace_rms_s_per_mile"]) == {"pacer", "raw", "ma5", "ma10", "doppler"}
     for chart in ("pace.png", "step.png", "splits.png"):
         assert (out / chart).stat().st_size > 10_000
+
+
+def test_the_world_bench_scores_pacer_beside_both_baselines_on_the_same_fixes():
+    from bench.world import Row, run_row
+
+    row = run_row(Row("road_2k_random", 10, "gpsd-synthesized"), seeds=[1000])
+    assert {"pacer", "integral", "raw"} <= set(row)
+    assert row["speed_source"] == {"synthesized→positions": 1}
+    # the fill-in integrated is the raw sum: minutes off; pacer refuses it
+    assert row["integral"]["rms_s"] > 5 * row["pacer"]["rms_s"]

@@ -111,3 +111,12 @@ def test_every_subcommand_is_in_the_help(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "sim" in out and "plan" in out
+
+
+def test_json_says_which_speed_the_distance_came_from_and_what_was_rejected(capsys):
+    from pacer.cli import main
+
+    assert main(["sim", "--json", "--display", "none"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["speed_source"] == "doppler"
+    assert doc["rejected_fixes"] >= 0 and doc["restarts"] >= 0

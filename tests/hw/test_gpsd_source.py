@@ -21,6 +21,7 @@ from hw.gpsd_source import GPSD_GONE, GpsdSource
 from pacer.events import Fix, FixMode, Tick
 from sim.gpsd_harness import GpsdDaemon, free_port, gpsd_binary, run_gpsd
 from sim.nmea_feed import NmeaFeed, epochs_from_fixes, epochs_from_log
+from tests.conftest import realdata_dir, realdata_missing
 
 pytestmark = [
     pytest.mark.gpsd,
@@ -30,7 +31,7 @@ pytestmark = [
     ),
 ]
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+REALDATA = realdata_dir()  # $PACER_REALDATA, default ../shared/realdata (tests/conftest.py)
 T0_S = 1_700_000_000.0
 Event = Fix | Tick
 
@@ -236,7 +237,7 @@ REAL_LOGS = sorted((REALDATA / "nmea").glob("*")) if (REALDATA / "nmea").is_dir(
 
 @pytest.mark.realdata
 @pytest.mark.skipif(
-    not REAL_LOGS and not os.environ.get("CI"), reason=f"real NMEA logs not found in {REALDATA / 'nmea'}"
+    not REAL_LOGS and not os.environ.get("CI"), reason=realdata_missing(REALDATA / "nmea")
 )
 @pytest.mark.parametrize("log_path", REAL_LOGS, ids=[p.name for p in REAL_LOGS])
 def test_a_real_receiver_log_never_yields_a_bad_fix(clock: MonotonicClock, log_path: Path) -> None:

@@ -4,8 +4,6 @@ distance, ahead/behind below it, the splits marked."""
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -13,22 +11,19 @@ from PIL import Image
 from hw.logfile import read_log_file
 from pacer.chart import pace_chart
 from pacer.cli import main
+from tests.conftest import need_realdata
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "gpx"
-RUN = REALDATA / "road_run_9k_fenix2_spike.gpx"  # 47 min, 9 km, 1 Hz, GPS jumps at the start; paced as 8 km
+RUN = ("gpx", "road_run_9k_fenix2_spike.gpx")  # 47 min, 9 km, 1 Hz, GPS jumps at the start; paced as 8 km
 
 
 @pytest.fixture(scope="module")
 def real_log(tmp_path_factory):
-    if not RUN.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have ../shared/realdata beside the clone; {RUN} is missing")
-        pytest.skip(f"the real recording {RUN} is not there (../shared/realdata beside the clone)")
+    run = need_realdata(*RUN)  # skips saying where it looked (PACER_REALDATA), fails in CI
     folder = tmp_path_factory.mktemp("chart")
     plan = folder / "9k.toml"
     plan.write_text('[plan]\nname = "8 km tempo"\ndistance = "8 km"\ngoal = "40:00"\nsplit_every = "1 km"\n')
     log = folder / "run.jsonl"
-    assert main(["sim", str(RUN), "--plan", str(plan), "--display", "none", "--log", str(log)]) == 0
+    assert main(["sim", str(run), "--plan", str(plan), "--display", "none", "--log", str(log)]) == 0
     return log
 
 

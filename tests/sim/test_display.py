@@ -93,3 +93,35 @@ def test_gif_merges_identical_frames_into_one_longer_frame(tmp_path: Path) -> No
     for i, t_s in enumerate([0.0, 0.1, 0.2, 0.3]):
         display.show(frame(1 if i < 3 else 2), t_s)
     assert display.durations_ms() == [300, 1000]
+
+
+def test_the_light_is_drawn_beside_the_oled_in_its_colour_and_the_frame_is_untouched() -> None:
+    from sim.display import with_light
+
+    shown = with_light(frame(20), (1.0, 0.5, 0.0))
+    assert shown.size == (160, 64) and shown.mode == "RGB"
+    assert shown.getpixel((144, 32)) == (255, 128, 0)  # the LED's centre, right of the OLED
+    assert same(shown.crop((0, 0, 128, 64)).convert("L").point(lambda v: 255 * (v > 127)), frame(20))
+    assert with_light(frame(20), (0.0, 0.0, 0.0)).getpixel((144, 32)) == (0, 0, 0)  # off: dark
+
+
+def test_png_with_a_light_is_640_wide_and_keeps_the_exact_raw_frame(tmp_path: Path) -> None:
+    display = PngDisplay(tmp_path)
+    display.show(frame(5), 0.0, (0.0, 1.0, 0.0))
+    display.close()
+    big = Image.open(tmp_path / "000001.png").convert("RGB")
+    assert big.size == (640, 256) and big.getpixel((576, 128)) == (0, 255, 0)
+    assert same(Image.open(tmp_path / "raw" / "000001.png"), frame(5))
+
+
+def test_gif_keeps_a_frame_whose_light_changed_and_draws_the_light(tmp_path: Path) -> None:
+    display = GifDisplay(tmp_path / "run.gif")
+    display.show(frame(1), 0.0, (1.0, 1.0, 1.0))  # a flash ...
+    display.show(frame(1), 0.25, (1.0, 0.0, 0.0))  # ... ends on the same picture: still a new frame
+    display.show(frame(1), 1.0, (1.0, 0.0, 0.0))  # nothing changed: merged
+    assert display.durations_ms() == [250, 1000]
+    display.close()
+    gif = Image.open(tmp_path / "run.gif")
+    assert gif.n_frames == 2 and gif.size == (640, 256)
+    gif.seek(1)
+    assert gif.convert("RGB").getpixel((576, 128)) == (255, 0, 0)

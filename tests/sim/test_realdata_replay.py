@@ -3,14 +3,13 @@ must not crash it or throw the distance off. The device's own distance (its
 filter, often with Doppler) is a second opinion, not the truth."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from pacer.cli import main
+from tests.conftest import need_realdata
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "gpx"
+REALDATA = need_realdata("gpx", module_level=True)  # $PACER_REALDATA/gpx; skips saying so, fails in CI
 DEVICE_KM = {
     "road_run_9k_fenix2_spike.gpx": 9.007,
     "road_run_4.8k_fr110_smartrec_stops.gpx": 4.835,
@@ -18,11 +17,6 @@ DEVICE_KM = {
     "bike_ride_9.8k_fr910xt.gpx": 9.785,
     "bike_outback_2.3k_edge520_aerotest.gpx": 2.285,
 }
-
-if not REALDATA.is_dir():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI must have ../shared/realdata beside the clone; {REALDATA} is missing")
-    pytest.skip(f"real recordings not found at {REALDATA}", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
