@@ -94,7 +94,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 
 
 def _check_range(key: str, value: Any, where: str) -> None:
-    if key == "buttons":
+    if key in ("buttons", "light") and isinstance(value, dict):
         for name, pin in value.items():
             _check_range("button_pin", pin, f"{where}.{name}")
         return

@@ -33,6 +33,12 @@ class DeviceError(PacerError, OSError):
     """A device (gpsd, display, buzzer, buttons) failed; the loop goes on without it."""
 
 
+def one_line(error: BaseException) -> str:
+    """The error's message as the CLI prints it: one line, whatever a parser (lxml)
+    put in it, so a user never sees a message break across lines."""
+    return " ".join(str(error).split())
+
+
 def file_problem(path: object, what: str, exc: OSError | UnicodeDecodeError, expected: str = "") -> str:
     """One sentence for why a file the user named cannot be read."""
     expected = expected or f"a {what} file"
