@@ -24,6 +24,7 @@ from bench.speed import import_time_s, peak_memory_mb, pi_cpu_share, run_speed
 
 OPTIONAL = {
     # section: (module, function, kwargs for full, kwargs for quick)
+    "world": ("bench.world", "run_world_section", {"seeds": 20}, {"seeds": 2, "only": "1 Hz, doppler"}),
     "closed_loop": ("bench.closedloop", "run_closed_loop", {"seeds": 50}, {"seeds": 4}),
     "track": ("bench.track", "run_track", {"seeds": 5}, {"seeds": 1}),
 }

@@ -193,6 +193,13 @@ def run_world(seeds: int = 20, only: str | None = None) -> dict[str, Any]:
     return {"seeds": seeds, "rows": out}
 
 
+def run_world_section(seeds: int = 20, only: str | None = None) -> dict[str, Any]:
+    """The bench section: every world row, and every real recording against its device."""
+    out = run_world(seeds, only)
+    out["real"] = real_recordings()
+    return out
+
+
 def markdown(result: dict[str, Any]) -> str:
     lines = [
         f"{result['seeds']} seeds a row (seeds {JUDGE_SEED0} on; tuning used 0-9). Split error = device - truth, s. "
@@ -213,6 +220,9 @@ def markdown(result: dict[str, Any]) -> str:
         rej = r.get("rejected_share")
         cells += [src or "–", "–" if rej is None else f"{100 * rej:.2f} %"]
         lines.append("| " + " | ".join(cells) + " |")
+    if result.get("real"):
+        lines += ["", "Real recordings (../shared/realdata, PACER_REALDATA) against each device's own distance:", "",
+                  real_markdown(result["real"])]
     return "\n".join(lines) + "\n"
 
 
@@ -232,3 +242,41 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def real_recordings(realdata: "Path | None" = None) -> dict[str, Any]:
+    """Every real GPX against its device's own distance (csv/), beside the baselines."""
+    import csv
+    import os
+    from pathlib import Path
+
+    from sim.gpx_source import load_gpx
+
+    root = Path(realdata or os.environ.get("PACER_REALDATA") or Path(__file__).resolve().parents[2] / "shared" / "realdata")
+    out: dict[str, Any] = {}
+    config = parse_config('[plan]\nname = "long"\ndistance = "100 km"\ngoal = "5:00:00"\n')
+    for gpx in sorted((root / "gpx").glob("*.gpx")):
+        rows = list(csv.DictReader((root / "csv" / f"{gpx.stem}.csv").open()))
+        dev = [float(r["dev_dist_m"]) for r in rows if r["dev_dist_m"]]
+        device_m = dev[-1] - dev[0]
+        fixes = load_gpx(gpx).fixes
+        session = Session(config)
+        replay(replay_events(fixes), session, SimClock())
+        est = session.estimator
+        base = baselines(fixes)
+        row = {"device_km": round(device_m / 1000, 3), "pacer_pct": round(100 * (est.dist_m - device_m) / device_m, 2)}
+        for name, (_, d) in base.items():
+            row[f"{name}_pct"] = round(100 * (float(d[-1]) - device_m) / device_m, 2)
+        row.update(speed_source=est.speed_source, rejected_share=round(est.rejected / max(est.fixes, 1), 4),
+                   restarts=est.restarts)
+        out[gpx.name] = row
+    return out
+
+
+def real_markdown(rows: dict[str, Any]) -> str:
+    lines = ["| recording | device km | pacer % | speed integral % | raw % | speed source | rejected | restarts |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['device_km']} | {r['pacer_pct']:+.2f} | {r.get('integral_pct', float('nan')):+.2f} | "
+                     f"{r['raw_pct']:+.2f} | {r['speed_source']} | {100 * r['rejected_share']:.2f} % | {r['restarts']} |")
+    return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from pacer.config import Config
 from pacer.events import Fix, Tick
 from pacer.guard import RolloverMender
 from pacer.screen import render
-from pacer.session import Session
+from pacer.workout_session import make_session, with_due_ticks
 from pacer.status import Phase, Status
 from hw.device_config import DeviceConfig
 
@@ -116,14 +116,16 @@ def run_device(
     light = light if light is not None else _open_light(dev)
     buttons = buttons if buttons is not None else _open_buttons(dev, gps_time)
     notify = notify or (lambda _msg: None)
-    session: Any = Session(config, start=dev.start)  # type: ignore[arg-type]
+    session: Any = make_session(config, dev.start)  # type: ignore[arg-type]  # a workout's, or a run's
     if recorder is not None:
         session = recorder.attach(session)
+    core = recorder if recorder is not None else None  # a resume swaps the session inside the recorder
+    mend_rollover = RolloverMender()  # a receiver's week rollover mid-run: its dates jump 1024 weeks
+    events = with_due_ticks((mend_rollover(e) for e in source), lambda: getattr(core.session if core else session, "next_due_s", None))
     out = DeviceRun()
     notify("READY=1")
     finished_at: float | None = None
     frames = FrameGate(clock)
-    mend_rollover = RolloverMender()
 
     def step(event: Any) -> None:
         status = session.step(event)
@@ -139,8 +141,7 @@ def run_device(
             on_status(status)
 
     try:
-        for event in source:
-            event = mend_rollover(event)  # a receiver's week rollover mid-run: the dates jump 1024 weeks
+        for event in events:  # the source's, and a tick when a workout's pip, GO or time is due
             gps_time.mark(event.t_s)
             for press in buttons.poll():
                 step(press)

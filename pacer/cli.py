@@ -50,6 +50,20 @@ def _parse_speed(text: str) -> float:
     return value
 
 
+def _parse_press(text: str) -> tuple[float, str]:
+    """'612.3:lap' -> (612.3, 'lap'): a press T seconds from the track's first point."""
+    t, _, button = text.partition(":")
+    try:
+        t_s = float(t)
+    except ValueError:
+        t_s = -1.0
+    if button not in ("start", "lap", "stop") or not (t_s >= 0 and math.isfinite(t_s)):
+        raise argparse.ArgumentTypeError(
+            f"expected T:BUTTON, seconds from the track's first point and start, lap or stop (such as 612.5:lap), got {text!r}"
+        )
+    return t_s, button
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pacer",
@@ -84,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--config", default="/etc/pacer/pacer.toml", metavar="PACER.toml", help="plan and [device] wiring (default: %(default)s)")
     p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device (always so for an NMEA log)")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
+    p_sim.add_argument("--press", type=_parse_press, action="append", default=[], metavar="T:BUTTON", help="a button the rider pressed, replayed: T seconds from the track's first point, BUTTON start, lap or stop (repeat it)")
     p_sim.add_argument("--log", metavar="FILE.jsonl", help="write the run log (every event and status, as on the bike) to FILE; read it with `pacer report`")
     p_report = sub.add_parser(
         "report",
@@ -94,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_report.add_argument("log", metavar="LOG.jsonl", help="the run log")
     p_report.add_argument("--plot", metavar="FILE.png", help="chart of pace against the target, and ahead/behind, over distance (needs matplotlib)")
     p_report.add_argument("--gpx", metavar="FILE.gpx", help="the run from start to finish as GPX 1.1 (time, position, elevation)")
-    p_report.add_argument("--csv", metavar="FILE.csv", help="the splits as CSV")
+    p_report.add_argument("--csv", metavar="FILE.csv", help="the splits (a workout: the reps and rests) as CSV")
+    p_report.add_argument("--journal", metavar="FILE.md", help="append a Markdown journal entry: date, plan, the table, totals, and headed blanks for the runner's notes")
     return parser
 
 
@@ -125,6 +141,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from pacer.report import schedule_table
 
     config = load_config(_user_or_bundled(args.plan, "plans", ".toml"))
+    if config.workout is not None:
+        from pacer.workout_report import workout_schedule
+
+        print(workout_schedule(config))
+        return 0
     print(schedule_table(config))
     return 0
 
@@ -148,9 +169,16 @@ def cmd_sim(args: argparse.Namespace) -> int:
     config = load_config(plan_path)
     options = SimOptions(
         display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S, via_gpsd=args.via_gpsd,
-        log=args.log,
+        log=args.log, presses=tuple(args.press),
     )
     result = run_sim(track_path, config, options)
+    if config.workout is not None and not args.json:
+        from pacer.workout_report import reps_table
+
+        print(reps_table(config, result.reps, title=f"replayed from {track_path.name}"))
+        for line in result.notes:
+            print(line)
+        return 0
     if args.json:
         from pacer.report import splits_json
 
@@ -180,6 +208,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     recorder = DeviceRecorder(config, dev.start, log_settings(config))
     result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm(), recorder=recorder)
     finished = result.final is not None and result.final.phase.value == "finished"
+    if config.workout is not None:
+        from pacer.workout_report import reps_table
+
+        print(reps_table(config, list(getattr(recorder.session, "records", [])), title="on the bike"))
+        return 0
     print(split_table(config, result.splits, finished, title="on the bike"))
     return 0
 
@@ -195,6 +228,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(file_problem(path, "log", e, expected="a run log file (run-*.jsonl)")) from None
     for warning in log.warnings:
         print(f"pacer: warning: {warning}", file=sys.stderr)
+    from pacer.workout_log import append_journal, journal_entry, workout_of_log
+
+    workout = workout_of_log(log)
+    if args.journal:
+        append_journal(args.journal, journal_entry(log, workout))
+    if workout is not None:
+        return _report_workout(args, log, workout, path)
     print(split_table(log.config, log.splits, log.finished, title=f"from {path.name}"))
     if args.csv:
         from pacer.runreport import splits_csv
@@ -211,6 +251,31 @@ def cmd_report(args: argparse.Namespace) -> int:
         except ImportError:
             raise UsageError("--plot needs matplotlib (pip install 'pacer[sim]')") from None
         fig = pace_chart(log, title=path.name)
+        try:
+            fig.savefig(args.plot, format="png")
+        except OSError as e:
+            raise UsageError(f"{args.plot}: cannot write the chart ({e.strerror or e})") from None
+    return 0
+
+
+def _report_workout(args: argparse.Namespace, log: object, workout: object, path: Path) -> int:
+    """`pacer report` of a workout: the reps table, and the reps as CSV or a shaded chart."""
+    from pacer.workout_report import reps_csv, reps_table
+
+    print(reps_table(workout.config, workout.records, title=f"from {path.name}"))  # type: ignore[attr-defined]
+    if args.csv:
+        _write_output(args.csv, reps_csv(workout.records, workout.first_t_s))  # type: ignore[attr-defined]
+    if args.gpx:
+        from hw.logfile import software_version
+        from pacer.runreport import run_gpx
+
+        _write_output(args.gpx, run_gpx(log, creator=software_version()))  # type: ignore[arg-type]
+    if args.plot:
+        try:
+            from pacer.workout_chart import workout_chart
+        except ImportError:
+            raise UsageError("--plot needs matplotlib (pip install 'pacer[sim]')") from None
+        fig = workout_chart(log, workout, title=path.name)  # type: ignore[arg-type]
         try:
             fig.savefig(args.plot, format="png")
         except OSError as e:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from pacer.errors import ConfigError, UnitError, read_user_file
 from pacer.plan import Plan, even_plan, segments_plan, split_marks_m, splits_plan
 from pacer.prefs import DisplayPrefs
+from pacer.workout import Workout, parse_workout
 from pacer.units import MILE_M, format_duration, parse_distance_m, parse_duration_s, parse_pace_s_per_m
 
 SPLITS_SUM_TOLERANCE_S = 0.05
@@ -52,6 +53,7 @@ class Config:
     source_path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # sections owned by the device world ([device], …)
     route: RouteSettings = RouteSettings()
+    workout: Workout | None = None  # [[workout]] blocks (pacer/workout.py); `plan` then stands in for them
 
 
 # -- the schema ---------------------------------------------------------------
@@ -205,6 +207,7 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
     except RecursionError:  # tomllib recurses once per level of nesting
         raise ConfigError(f"{path}: not a plan: tables or lists nested too deeply; expected [plan] with keys") from None
 
+    workout_raw = raw.pop("workout", None)  # [[workout]] blocks: checked in pacer/workout.py
     values: dict[str, dict[str, Any]] = {}
     for section, table in raw.items():
         if section in OPEN_SECTIONS:
@@ -223,14 +226,22 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
                 values[section][key] = parser(v)
             except UnitError as e:
                 raise rep.error(section, key, str(e)) from None
-    for section, keys in REQUIRED.items():
-        for key in keys:
-            if key not in values.get(section, {}):
-                raise rep.error(section, key, "missing; expected e.g. distance = \"5 km\"")
-
-    plan = _build_plan(values["plan"], rep)
+    workout = None
+    if workout_raw is not None:
+        for key in values.get("plan", {}):
+            if key != "name":
+                raise rep.error("plan", key, "not with [[workout]] blocks; expected only `name` in [plan]")
+        workout = parse_workout(workout_raw, values.get("plan", {}), text, path)
+        plan = workout.as_plan()
+    else:
+        for section, keys in REQUIRED.items():
+            for key in keys:
+                if key not in values.get(section, {}):
+                    raise rep.error(section, key, "missing; expected e.g. distance = \"5 km\"")
+        plan = _build_plan(values["plan"], rep)
     disp = values.get("display", {})
-    pace_unit = disp.get("pace_unit") or ("mi" if _is_miles(values["plan"].get("distance", 0.0)) else "km")
+    miles = workout is None and _is_miles(values.get("plan", {}).get("distance", 0.0))  # a workout: km unless asked
+    pace_unit = disp.get("pace_unit") or ("mi" if miles else "km")
     display = DisplayPrefs(pace_unit=pace_unit, needed_as=disp.get("needed", "pace"))
     c = values.get("coach", {})
     default = CoachSettings()
@@ -242,7 +253,7 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
     )
     extra = {k: raw[k] for k in OPEN_SECTIONS if k in raw}
     route = _route(values.get("route", {}), rep)
-    return Config(plan, display, coach, route.mode, path, extra, route)
+    return Config(plan, display, coach, route.mode, path, extra, route, workout)
 
 
 def _route(v: dict[str, Any], rep: _Reporter) -> RouteSettings:

@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from pacer.events import Fix, FixMode
 from pacer.geo import LocalPlane
 from pacer.drift import DriftFilter
-from pacer.motion import PSI, V, MotionFilter
-from pacer.speed_channel import SynthesisTest
+from pacer.motion import PSI, V, X, Y, MotionFilter
+from pacer.speed_channel import ScaleCheck, SynthesisTest
 
 SPARSE_GAP_RATE = 0.15  # above this share of gaps, the source records sparsely on purpose
 
@@ -60,11 +60,12 @@ class FilterSettings:
     cross_noise: float = 1.5  # a move across the heading counts beyond this many times its noise variance
     gate_d2: float = 36.0  # squared Mahalanobis distance beyond which a fix is rejected
     reject_restart_s: float = 5.0  # this long with only rejects: restart at the new fix
+    position_every_s: float = 0.45  # with a measured velocity, the filter steps at most this often
     gap_s: float = 2.5  # a silence longer than this is a gap: bridge, then restart
     init_m: float = 5.0  # from a standstill, the heading is taken once the fixes moved this far
     max_speed_mps: float = 25.0  # faster than this is no bike
     drift_fusion: bool = True  # correct a trusted speed's integral by the positions over minutes (pacer/drift.py)
-    stop_speed_mps: float = 0.5  # a speed below this is a standing bike's noise (|noise| > 0)
+    stop_speed_mps: float = 0.3  # a speed below this is a standing bike's noise (|noise| > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +88,18 @@ class Estimator:
         self.recent: list[tuple[float, float, float]] = []  # the last two seconds of fixes, while standing
         self.prev: tuple[float, float, float] | None = None  # (t, x, y) of the last fix
         self.last_accept_t_s = 0.0
+        self.position_t_s = -math.inf  # the last fix whose position the filter took
+        self.coast_x = self.coast_y = self.coast_s = 0.0  # moved by a measured velocity since the filter's last step
         self.gap_rate = 0.0  # running share of intervals that are gaps: high for "smart recording"
         self.positions_m = 0.0  # the positions odometer
         self.speed_m = 0.0  # the speed odometer (integral of the fixes' speed, whatever it is)
         self.speed_end: float | None = None  # the last fix's speed
         self.synthesis = SynthesisTest()
+        self.scale_check = ScaleCheck()
         self.had_speed = False
         self.had_course = False
         self.drift: DriftFilter | None = None  # the speed odometer's drift, told by the positions
+        self.drift_last_m = 0.0  # the speed odometer where the drift filter last advanced
         self.speed_var = 0.1**2  # running estimate of the speed's noise variance per fix
         self.offset_m = 0.0  # keeps the output continuous if a trusted speed is dropped later
         self.was_trusted = False
@@ -123,11 +128,11 @@ class Estimator:
 
     @property
     def px(self) -> float:
-        return self.kf.x if self.kf is not None else (self.prev[1] if self.prev else 0.0)
+        return self.kf.x + self.coast_x if self.kf is not None else (self.prev[1] if self.prev else 0.0)
 
     @property
     def py(self) -> float:
-        return self.kf.y if self.kf is not None else (self.prev[2] if self.prev else 0.0)
+        return self.kf.y + self.coast_y if self.kf is not None else (self.prev[2] if self.prev else 0.0)
 
     @property
     def vx(self) -> float:
@@ -143,12 +148,17 @@ class Estimator:
             return "positions"
         if self.synthesis.verdict == "synthesized":
             return "synthesized→positions"
-        return "doppler" if self.speed_trusted else "undecided→positions"
+        if not self.speed_trusted:
+            return "undecided→positions"
+        check = self.scale_check
+        return "doppler" if check.scale == 1.0 and check.lag_s == 0.0 else "speed, corrected"
 
     def describe(self) -> dict[str, object]:
         """What `--json` reports: which speed the distance came from, what was rejected."""
+        check = self.scale_check
         return {"speed_source": self.speed_source, "fixes": self.fixes, "rejected_fixes": self.rejected,
-                "restarts": self.restarts}
+                "restarts": self.restarts, "speed_scale": round(check.scale, 4), "speed_lag_s": check.lag_s,
+                "scale_windows": check.windows}
 
     def dist_at(self, t_s: float) -> float:
         """Dead-reckoned distance at a later time (no fix since): for the screen only."""
@@ -205,7 +215,8 @@ class Estimator:
             self.synthesis.observe(speed, dt, math.hypot(zx - self.prev[1], zy - self.prev[2]))
         if self.speed_end is not None and 0.0 < dt <= self.s.gap_s:
             # the speed's own noise, from fix-to-fix changes (a runner's acceleration is far smaller)
-            self.speed_var += 0.02 * (0.5 * (speed - self.speed_end) ** 2 - self.speed_var)
+            if dt <= 1.1:  # over longer steps a change is the runner's, not noise
+                self.speed_var += 0.02 * (min(0.5 * (speed - self.speed_end) ** 2, 0.1) - self.speed_var)
             mean = 0.5 * (self.speed_end + speed)
             if mean >= self.s.stop_speed_mps:  # standing, a speed's noise only ever adds
                 # the norm of a noisy velocity is long by about var/(2 v): 1.4 m a 5k at 0.1 m/s
@@ -216,8 +227,11 @@ class Estimator:
             mean = 0.5 * (self.speed_end + speed)
             if mean >= self.s.stop_speed_mps:
                 chord = math.hypot(zx - self.prev[1], zy - self.prev[2])
-                self.speed_m += min(max(mean * dt, 0.9 * chord), 1.6 * chord) if chord > 1.0 else mean * dt
+                sparse = self.gap_rate >= SPARSE_GAP_RATE  # "smart recording": gaps are its rhythm, not outages
+                self.speed_m += min(max(mean * dt, 0.9 * chord), 1.6 * chord) if chord > 1.0 and not sparse else mean * dt
         self.speed_end = speed
+        if self.gap_rate < SPARSE_GAP_RATE:  # a sparse recording has no windows of steady fixes
+            self.scale_check.add(t_s, zx, zy, self.speed_m)
 
     @property
     def speed_noise_mps(self) -> float:
@@ -227,33 +241,42 @@ class Estimator:
                      course: float | None, accepted: bool) -> None:
         """Keep the drift filter beside a trusted speed (from its first trusted fix on)."""
         if not trusted or speed is None or not self.s.drift_fusion:
-            self.drift, self.drift_base_m = None, self.speed_m
+            self._drop_drift()
             return
         if self.drift is None:
             self.drift = DriftFilter(zx, zy)
-            self.drift_base_m = self.speed_m
             self.drift_last_m = self.speed_m
             return
-        step_m = self.speed_m - self.drift_last_m
+        step_m = (self.speed_m - self.drift_last_m) / self.scale_check.scale
         self.drift_last_m = self.speed_m
         if dt > self.s.gap_s:  # across a gap the path is a guess: start the dead reckoning again
             self.drift.reanchor(zx, zy, (self.speed_noise_mps * dt) ** 2)
             return
-        if not accepted or dt <= 0:  # an outlier: the dead reckoning goes on, the fix is not used
-            heading = course if course is not None else (self.kf.psi if self.kf is not None else 0.0)
-            self.drift.advance(step_m, heading, dt)
+        if course is None:  # without a course the dead reckoning's shape is a guess: no better than the integral
+            self._drop_drift()
             return
-        if course is not None:
-            # along the course at the step's end (bench/world.py: the mean of its two ends'
-            # courses read 0.68 -> 0.76 s split rms on city 5ks)
-            self.drift.step(step_m, course, dt, zx, zy, self.speed_noise_mps)
-        else:  # without a course the dead reckoning's shape is the filter's guess: no better than the integral
-            self.drift, self.drift_base_m = None, self.speed_m
+        # along the course at the step's end (bench/world.py: the mean of its two ends'
+        # courses read 0.68 -> 0.76 s split rms on city 5ks)
+        self.drift.advance(step_m, course, dt, self.speed_noise_mps)
+        if accepted and self.drift.due():  # an outlier is dead-reckoned over, not taken
+            self.drift.update(zx, zy)
+
+    def _speed_dist_m(self) -> float:
+        """The speed odometer with its scale and lag (ScaleCheck) and its drift (DriftFilter) taken out."""
+        check = self.scale_check
+        ahead_m = (self.speed_end or 0.0) * check.lag_s  # a lagging speed's integral is that far behind
+        return (self.speed_m + ahead_m) / check.scale - (self.drift.eps_m if self.drift is not None else 0.0)
+
+    def _drop_drift(self) -> None:
+        """Stop watching the drift; what it had found stays in the speed odometer."""
+        if self.drift is not None:
+            self.speed_m -= self.drift.eps_m * self.scale_check.scale
+            self.drift = None
 
     def _choose(self, trusted: bool) -> None:
         """The trusted speed's distance when there is one; a later distrust never jumps."""
         if trusted:
-            self.dist_m = self.speed_m - (self.drift.eps_m if self.drift is not None else 0.0)
+            self.dist_m = self._speed_dist_m()
             self.was_trusted = True
             return
         if self.was_trusted:  # trusted once, not any more: go on from here on positions
@@ -266,6 +289,23 @@ class Estimator:
         s, kf = self.s, self.kf
         assert kf is not None
         v0 = kf.v
+        if course is not None and speed is not None:
+            # A measured velocity: positions matter only over seconds (their error is the
+            # same wander fix to fix), so at most POSITION_EVERY_S of them are taken, with
+            # the variance of that interval; the velocity is taken at every fix.
+            since_s = t_s - self.position_t_s
+            if since_s < s.position_every_s:
+                # In between, the filter coasts: the position moves on by the measured
+                # velocity, and the filter takes the whole stretch at its next step.
+                self.coast_x += speed * math.sin(course) * dt
+                self.coast_y += speed * math.cos(course) * dt
+                self.coast_s += dt
+                self.last_accept_t_s = t_s
+                return True
+            r = self.s.pos_sigma_m**2 * max(1.0, 1.0 / since_s)
+        dt += self.coast_s
+        self.coast_x = self.coast_y = self.coast_s = 0.0
+        self.position_t_s = t_s
         # A turn rate is followed only when a course measures the heading: from positions
         # alone at 1 Hz it overshoots after every corner (bench/world.py).
         kf.predict(dt, s.q_accel, s.q_turn if course is not None else s.q_turn_positions, s.q_pos,
@@ -273,34 +313,51 @@ class Estimator:
         ux, uy = math.sin(kf.psi), math.cos(kf.psi)  # the heading before this fix moves it
         ix, iy, d2 = kf.innovation(zx, zy, r)
         if d2 > s.gate_d2 or not math.isfinite(d2):
-            self.rejected += 1
             self.positions_m += 0.5 * (v0 + kf.v) * dt  # dead-reckoned: nothing is dropped
-            if t_s - self.last_accept_t_s >= s.reject_restart_s:
+            assert self.prev is not None
+            cx, cy = zx - self.prev[1], zy - self.prev[2]
+            step_m = math.hypot(cx, cy)
+            # A fix that moved on from the last one just as fast as a trusted speed says is
+            # no spike (a spike jumps): the filter lost the bike in a U-turn. And after only
+            # rejects for a while, the filter is wrong whatever the fixes do. Either way:
+            # start again at this fix, heading where the fixes went.
+            followed = speed is not None and abs(step_m - speed * dt) < 2.0 + 0.2 * speed * dt
+            if followed or t_s - self.last_accept_t_s >= s.reject_restart_s:
                 self.restarts += 1
+                psi = math.atan2(cx, cy) if step_m > 1.0 else kf.psi
                 self._start(t_s, zx, zy, r, speed if speed is not None else min(max(kf.v, 0.0), s.max_speed_mps),
-                            kf.psi, var_v=2.0, var_psi=0.5)
+                            psi, var_v=2.0, var_psi=0.5)
+                if followed:
+                    return True
+            self.rejected += 1
             return False
-        P = kf.P
-        pxx, pxy, pyy = P[0][0], P[0][1], P[1][1]
+        pxx, pxy, pyy = kf.cov(X, X), kf.cov(X, Y), kf.cov(Y, Y)
         dx, dy = kf.update_position(ix, iy, r)
         if speed is not None:
-            sigma = s.speed_sigma_mps + 0.02 * speed
-            kf.update_state(V, speed - kf.v, sigma * sigma)
-            if course is not None and speed > 1.0:
-                kf.update_state(PSI, math.remainder(course - kf.psi, 2 * math.pi), (sigma / speed) ** 2)
+            self._velocity(speed, course)
         kf.normalise()
         if not kf.v <= s.max_speed_mps:  # diverged (or NaN): start again at this fix
             self.restarts += 1
             self._start(t_s, zx, zy, r, 0.0 if speed is None else speed, 0.0, var_v=4.0, var_psi=10.0)
             return True
         # the position's move across the heading that noise alone would explain
-        cross_var = (pxx - P[0][0]) * uy * uy - 2 * (pxy - P[0][1]) * ux * uy + (pyy - P[1][1]) * ux * ux
+        cross_var = ((pxx - kf.cov(X, X)) * uy * uy - 2 * (pxy - kf.cov(X, Y)) * ux * uy
+                     + (pyy - kf.cov(Y, Y)) * ux * ux)
         along_m = 0.5 * (v0 + kf.v) * dt + dx * ux + dy * uy
         cross_m = dx * uy - dy * ux
         excess = cross_m * cross_m - s.cross_noise * cross_var
         self.positions_m += math.sqrt(along_m * along_m + excess) if excess > 0 and along_m > 0 else along_m
         self.last_accept_t_s = t_s
         return True
+
+    def _velocity(self, speed: float, course: float | None) -> None:
+        """A trusted speed (and course) as measurements of the filter's speed (and heading)."""
+        kf = self.kf
+        assert kf is not None
+        sigma = self.s.speed_sigma_mps + 0.02 * speed
+        kf.update_state(V, speed - kf.v, sigma * sigma)
+        if course is not None and speed > 1.0:
+            kf.update_state(PSI, math.remainder(course - kf.psi, 2 * math.pi), (sigma / speed) ** 2)
 
     def _manoeuvre(self, zx: float, zy: float, r: float, dt: float) -> float:
         """How much faster than usual the heading may change at this step: more when
@@ -311,15 +368,17 @@ class Estimator:
         ux, uy = math.sin(kf.psi), math.cos(kf.psi)
         cx, cy = zx - kf.x - kf.v * ux * dt, zy - kf.y - kf.v * uy * dt
         cross = cx * uy - cy * ux
-        P = kf.P
         # r without its rate inflation: a corner shows in each fix at any rate
-        var = 0.5 * (P[0][0] + P[1][1]) + r * min(1.0, dt) + (kf.v * dt) ** 2 * P[3][3]
+        var = 0.5 * (kf.cov(X, X) + kf.cov(Y, Y)) + r * min(1.0, dt) + (kf.v * dt) ** 2 * kf.cov(PSI, PSI)
         z2 = cross * cross / var
+        if z2 > self.s.gate_d2:  # an outlier, most likely: it must not swing the heading open
+            return 1.0
         return 1.0 + self.s.manoeuvre_gain * max(0.0, z2 - self.s.manoeuvre_z2)
 
     def _start(self, t_s: float, zx: float, zy: float, r: float, v: float, psi: float,
                var_v: float = 1.0, var_psi: float = 0.2) -> None:
         self.kf = MotionFilter(zx, zy, v, psi, r, var_v, var_psi, self.s.var_turn)
+        self.coast_x = self.coast_y = self.coast_s = 0.0
         self.last_accept_t_s = t_s
         self.anchor = None
 

@@ -9,11 +9,14 @@ the log, reads it and keeps appending to it.
 
 from __future__ import annotations
 
-from pacer.config import Config
+from pacer.config import Config, parse_config
+from pacer.errors import ConfigError
 from pacer.filter import FilterSettings
 from pacer.runlog import RunLog, route_record
 from pacer.session import Session
 from pacer.status import Phase
+from pacer.workout import Workout
+from pacer.workout_session import make_session
 
 
 def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, window_s: float) -> str | None:
@@ -25,6 +28,9 @@ def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, win
         return "that run finished"
     if log.config.plan != config.plan or log.config.coach != config.coach or log.header.get("route") != route_record(config):
         return "the plan has changed since"
+    known, workout = logged_workout(log)
+    if known and workout != config.workout:
+        return "the workout has changed since"
     if log.start_mode != start_mode:
         return f"it started by {log.start_mode!r}, the device now starts by {start_mode!r}"
     gap_s = t_s - last.t_s
@@ -35,6 +41,19 @@ def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, win
     return None
 
 
+def logged_workout(log: RunLog) -> tuple[bool, Workout | None]:
+    """(known, the [[workout]] blocks of the plan a log was written with): its header keeps
+    the plan file's text, so a changed workout with the same totals is not taken for the
+    same. Not known when the header has no text (the file could not be read then)."""
+    text = log.header.get("config_text")
+    if not isinstance(text, str):
+        return False, None
+    try:
+        return True, parse_config(text, log.path).workout
+    except ConfigError:
+        return False, None
+
+
 def rebuild_session(
     log: RunLog, config: Config, filter_settings: FilterSettings = FilterSettings()
 ) -> tuple[Session, str | None]:
@@ -43,7 +62,7 @@ def rebuild_session(
     Also returns a note when the replayed last status differs from the logged one
     (another software version may filter differently); the rebuilt state wins.
     """
-    session = Session(config, start=log.start_mode, filter_settings=filter_settings)  # type: ignore[arg-type]
+    session = make_session(config, log.start_mode, filter_settings)  # type: ignore[arg-type]  # a workout's too
     status = None
     for st in log.steps:
         status = session.step(st.event)

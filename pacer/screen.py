@@ -34,7 +34,11 @@ def render(status: Status, prefs: DisplayPrefs) -> Image.Image:
     """One frame for `status`, as prefs ask (per km or mile; pace or speed needed)."""
     image = Image.new("1", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(image)
-    if status.phase is Phase.READY:
+    if status.workout is not None and status.phase is not Phase.READY:
+        from pacer.workout_screen import render_workout  # a workout's phases: pacer/workout_screen.py
+
+        render_workout(image, draw, status, prefs)
+    elif status.phase is Phase.READY:
         _ready(image, draw, status, prefs)
     elif status.phase is Phase.FINISHED:
         _finished(image, draw, status, prefs)

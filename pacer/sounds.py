@@ -15,6 +15,13 @@ of each); tone only adds to it on a passive buzzer:
     GPS_BACK  . -          short long, rising
     START     . . -        short short long, rising: "ready, set, go"
 
+A workout adds (pacer/workout_session.py):
+
+    PIP       o            one medium, high          each of the last 3 s of a counted rest
+    GO        o -          medium long, rising       the rest is over: run
+    REP_DONE  - .          long short, falling       a rep ended (its ± is in the log)
+    BLOCK_DONE - . .       long short short, falling the last rep of a block ended
+
 Durations are multiples of 1/16 s so that every step time is exact in binary
 floating point: tests compare simulated times with ==, not within a slack.
 """
@@ -56,6 +63,10 @@ PATTERNS: dict[Cue, Pattern] = {
     Cue.GPS_LOST: _beeps((MEDIUM_S, LOW_HZ), (MEDIUM_S, LOW_HZ), (MEDIUM_S, LOW_HZ), gap_s=WIDE_GAP_S),
     Cue.GPS_BACK: _beeps((SHORT_S, LOW_HZ), (LONG_S, HIGH_HZ)),
     Cue.START: _beeps((SHORT_S, LOW_HZ), (SHORT_S, MID_HZ), (LONG_S, HIGH_HZ)),
+    Cue.PIP: _beeps((MEDIUM_S, HIGH_HZ)),
+    Cue.GO: _beeps((MEDIUM_S, MID_HZ), (LONG_S, HIGH_HZ)),
+    Cue.REP_DONE: _beeps((LONG_S, HIGH_HZ), (SHORT_S, LOW_HZ)),
+    Cue.BLOCK_DONE: _beeps((LONG_S, HIGH_HZ), (SHORT_S, MID_HZ), (SHORT_S, LOW_HZ)),
 }
 
 # Who may interrupt whom. A cue at URGENT or above cuts off a less urgent one
@@ -68,6 +79,10 @@ PRIORITY: dict[Cue, int] = {
     Cue.START: 1,
     Cue.SPLIT: 1,
     Cue.GPS_BACK: 1,
+    Cue.PIP: 1,
+    Cue.GO: 1,
+    Cue.REP_DONE: 1,
+    Cue.BLOCK_DONE: 1,
     Cue.FASTER: 0,
     Cue.SLOWER: 0,
     Cue.ON_PACE: 0,

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pacer.workout_status import WorkoutView
 
 
 class Phase(enum.Enum):
@@ -38,6 +42,10 @@ class Cue(enum.Enum):
     GPS_LOST = "gps lost"
     GPS_BACK = "gps back"
     START = "start"
+    PIP = "pip"  # a workout: each of the last 3 s of a counted rest
+    GO = "go"  # a workout: the rest is over, the next rep starts now
+    REP_DONE = "rep done"
+    BLOCK_DONE = "block done"
 
 
 class SplitKind(enum.Enum):
@@ -89,6 +97,7 @@ class Status:
     new_splits: tuple[Split, ...] = ()  # the splits passed at this step (a gap may cross two)
     last_split: Split | None = None  # the latest split passed, for the screen
     message: str = ""  # a short fault or state note for the screen ("gpsd gone")
+    workout: WorkoutView | None = None  # a workout's phase and reps (pacer/workout_status.py); None otherwise
 
     @property
     def dist_to_next_m(self) -> float | None:

@@ -231,6 +231,9 @@ def write_bundled(out_dir: Path | str = SIM_DIR) -> list[Path]:
         plan_path = plans / f"{stem}.toml"
         plan_path.write_text(PLANS[stem].toml(), encoding="utf-8")
         written.append(plan_path)
+    from sim.workouts import write_bundled_workouts  # workouts: reps and rests with truth (issue 11)
+
+    written += write_bundled_workouts(Path(out_dir))
     return written
 
 

@@ -34,6 +34,7 @@ class SimOptions:
     progress: bool | None = None  # None: when stderr is a terminal
     via_gpsd: bool = False  # through NMEA, a real gpsd and the Pi's gpsd source
     log: str | None = None  # write the run log (pacer.runlog) to this file
+    presses: tuple[tuple[float, str], ...] = ()  # (s from the track's first point, "start"|"lap"|"stop")
     light: bool = True  # the runner's RGB LED (gpiozero RGBLED on mock pins), drawn beside the OLED
 
 
@@ -44,6 +45,7 @@ class SimResult:
     summary: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     sounds: list[Any] = field(default_factory=list)
+    reps: list[Any] = field(default_factory=list)  # a workout's RepRecords (pacer.workout_status)
 
 
 class _Progress:
@@ -113,8 +115,9 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     if speed is None:
         speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
     clock = SimClock(rate=speed)
-    session = Session(config, start="first_fix")
-    core = session  # the session itself, also when a log wraps it
+    start_mode = "button" if any(b == "start" for _, b in options.presses) else "first_fix"
+    session: Any = _make_session(config, start_mode)
+    core = session  # the session itself, under any log wrapper: it says when it is next due
     route = session.route  # free, or the track's placed or fitted oval (reported in the summary)
     log_t0 = (nmea.first_t_s or 0.0) if nmea is not None else track.fixes[0].t_s
     logged = _open_log(options, config, session, track_path, log_t0) if options.log else None
@@ -173,9 +176,10 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
 
             gpsd_speed = speed if math.isfinite(speed) else GPSD_MAX_SPEEDUP
             with gpsd_events(track.fixes, gpsd_speed) as events:
-                result = replay(events, session, SimClock(), sinks)  # gpsd paces the events itself
+                result = replay(_with_presses(events, core, options.presses, first_t), session, SimClock(), sinks)
         else:
-            result = replay(replay_events(track.fixes), session, clock, sinks)
+            events = _with_presses(replay_events(track.fixes), core, options.presses, first_t)
+            result = replay(events, session, clock, sinks)
     finally:
         if progress:
             progress.close()
@@ -196,7 +200,10 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     if nmea is not None and result.fixes == 0:
         notes.append(f"note: gpsd made no fix of {track_path.name} ({nmea.fixes} fix sentences; "
                      "GGA alone has no date, gpsd needs RMC or ZDA)")
-    if not result.finished:
+    if not result.finished and config.workout is not None:
+        step = getattr(core, "i", 0) + 1
+        notes.append(f"note: the track ended before the workout did, in step {step} of {len(config.workout.steps())}")
+    elif not result.finished:
         reached = result.final.dist_m if result.final else 0.0
         notes.append(f"note: the track ended at {reached:.0f} m, before the plan's {config.plan.distance_m:.0f} m")
     summary = {
@@ -218,4 +225,31 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     }
     if light is not None:
         summary["light"] = [{"t_s": round(x.t_s - first_t, 4), "colour": x.name} for x in light.log]
-    return SimResult(result.splits, result.finished, summary, notes, result.sounds)
+    reps = list(getattr(core, "records", []))
+    if config.workout is not None:
+        summary["reps"] = [r.as_json(first_t) for r in reps]
+    return SimResult(result.splits, result.finished, summary, notes, result.sounds, reps)
+
+
+def _make_session(config: Config, start_mode: str) -> Any:
+    """A workout's state machine for [[workout]] blocks, the continuous Session otherwise."""
+    from pacer.workout_session import make_session
+
+    return make_session(config, start_mode)  # type: ignore[arg-type]
+
+
+def _with_presses(events: Any, session: Any, presses: tuple[tuple[float, str], ...], first_t: float) -> Any:
+    """The track's events with the rider's presses merged in at their times (a press at
+    the same time as a fix comes after it), and, for a workout, a tick wherever the
+    session is due (a pip, GO, the end of a time rep)."""
+    import heapq
+
+    from pacer.events import Button, Press
+
+    pressed = [Press(first_t + t, Button(b)) for t, b in sorted(presses)]
+    merged = heapq.merge(events, pressed, key=lambda e: (e.t_s, isinstance(e, Press)))
+    if hasattr(session, "next_due_s"):
+        from pacer.workout_session import with_due_ticks
+
+        return with_due_ticks(merged, lambda: session.next_due_s)
+    return merged

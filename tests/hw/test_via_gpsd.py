@@ -59,6 +59,30 @@ def test_via_gpsd_matches_the_direct_replay_within_a_tenth(capsys, track, plan):
         assert a["elapsed_s"] == pytest.approx(b["elapsed_s"], abs=0.1)
 
 
+@pytest.mark.parametrize("rate_hz", [1, 10])
+def test_a_positions_only_track_via_gpsd_is_not_paced_on_gpsds_made_up_speed(tmp_path, capsys, rate_hz):
+    """Given no speed, gpsd fills TPV `speed` with the chord from the previous fix over dt.
+    Integrated, that is the raw fix-to-fix sum: at 10 Hz a 2 km finished at 178 s instead
+    of 400 s. pacer must find it out and pace on the positions, as the direct replay does."""
+    import dataclasses
+
+    from sim.generate import make_run, write_gpx
+    from sim.speed_channels import positions_only
+
+    run = make_run("road_2k_random", rate_hz, 4242)
+    track, plan = tmp_path / f"pos_{rate_hz}hz.gpx", tmp_path / "2k.toml"
+    write_gpx(dataclasses.replace(run, fixes=positions_only(run.fixes)), track)
+    plan.write_text(run.scenario.plan.toml())
+    direct = sim_json(capsys, str(track), str(plan))
+    via = sim_json(capsys, str(track), str(plan), "--via-gpsd")
+    assert direct["speed_source"] == "positions"
+    assert via["speed_source"] == "synthesized→positions"
+    assert via["fixes"] == direct["fixes"]
+    assert len(via["splits"]) == len(direct["splits"]) == len(run.marks_m)
+    for a, b in zip(via["splits"], direct["splits"]):
+        assert a["elapsed_s"] == pytest.approx(b["elapsed_s"], abs=0.1)
+
+
 def paced_run_with_fault(tmp_path, fault_on, fault_off, fault_wall_s=1.0):
     """The bundled mile through gpsd at 20x, with a fault from 100 s into the run
     lasting `fault_wall_s` of wall time; every status the session gave."""

@@ -1,5 +1,6 @@
 """The estimator: distance along the way and speed from noisy fixes, causally."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -125,3 +126,130 @@ def test_repeated_times_are_ignored():
 def test_dead_reckoning_extends_the_distance_between_fixes():
     est = run(fixes_along(straight(5.0), 1, 60))
     assert est.dist_at(est.t_s + 4.0) == pytest.approx(est.dist_m + 20.0, abs=0.2)
+
+
+# -- the world of issue 9: corners, speeds that are not Doppler, start-up -------------
+
+
+def along_legs(legs, speed):
+    """A path at even speed along a route of straights and arcs (sim.routes), and its length."""
+    from sim.routes import build_route, course_at, position_at
+
+    route = build_route(legs)
+
+    def at(t):
+        d = np.array([speed * t])
+        x, y = position_at(route, d)
+        return float(x[0]), float(y[0]), speed, math.radians(float(course_at(route, d)[0]))
+
+    return at, route.length_m
+
+
+def city_blocks(n=16):
+    """Blocks of 80 m joined by right angles taken at an 8 m radius, alternating left and right."""
+    from sim.routes import Arc, Straight
+
+    legs = []
+    for k in range(n):
+        legs += [Straight(80.0), Arc(8.0, 90.0 if k % 2 else -90.0)]
+    return legs + [Straight(200.0)]
+
+
+def test_right_angle_corners_do_not_shorten_the_distance():
+    """A constant-velocity filter loses ~2.7 m at every right angle; speed and heading as states do not."""
+    path, length_m = along_legs(city_blocks(), 4.2)
+    duration_s = (length_m - 100.0) / 4.2  # sixteen corners
+    est = run(fixes_along(path, 1, duration_s))
+    assert est.dist_m == pytest.approx(4.2 * int(duration_s), rel=0.005)
+    assert est.rejected == 0
+
+
+def test_a_speed_without_course_does_not_pin_the_heading_through_corners():
+    path, length_m = along_legs(city_blocks(), 4.2)
+    duration_s = (length_m - 100.0) / 4.2
+    fixes = [dataclasses.replace(f, track_deg=None) for f in fixes_along(path, 1, duration_s, doppler=True)]
+    est = run(fixes)
+    assert est.speed_source == "doppler"
+    assert est.rejected == 0 and est.restarts == 0
+    assert est.dist_m == pytest.approx(4.2 * int(duration_s), rel=0.005)
+
+
+def test_a_standing_start_costs_nothing_on_average():
+    """The filter's speed lags a start; the distance must not (issue 9: it lost 2.8 m)."""
+    def start(t):
+        v = 4.2 * min(1.0, t / 4.0)
+        return (4.2 * t - 8.4 if t > 4 else 4.2 * t * t / 8.0), 0.0, v, math.pi / 2
+
+    errors = []
+    for seed in range(40):
+        est = run(fixes_along(start, 1, 60, noise_m=0.5, gm_sigma_m=2.0, seed=100 + seed))
+        errors.append(est.dist_m - (4.2 * 60 - 8.4))
+    assert abs(float(np.mean(errors))) < 1.5  # measured +1.1 +- 0.35 m; a constant-velocity filter lost 2.8 m
+
+
+def test_a_burst_of_outliers_is_bridged_not_dropped():
+    fixes = fixes_along(straight(5.0), 1, 120)
+    for k in range(50, 54):  # four fixes 60 m off: rejected, the steps dead-reckoned
+        f = fixes[k]
+        lat, lon = PLANE.to_latlon(*[c + d for c, d in zip(PLANE.to_xy(f.lat_deg, f.lon_deg), (0.0, 60.0))])
+        fixes[k] = Fix(f.t_s, lat, lon)
+    est = run(fixes)
+    assert est.rejected == 4
+    assert est.dist_m == pytest.approx(600, abs=1.0)
+
+
+def test_a_speed_reading_two_percent_fast_is_found_and_taken_out():
+    fixes = fixes_along(straight(4.2), 1, 900, noise_m=0.5, gm_sigma_m=2.0, doppler=True, seed=5)
+    fast = [dataclasses.replace(f, speed_mps=f.speed_mps * 1.02, track_deg=None) for f in fixes]
+    est = run(fast)
+    assert est.scale_check.scale == pytest.approx(1.02, abs=0.006)
+    assert est.speed_source == "speed, corrected"
+    assert est.dist_m == pytest.approx(4.2 * 900, rel=0.005)
+
+
+def test_a_genuine_speed_is_left_as_it_is():
+    fixes = fixes_along(straight(4.2), 1, 900, noise_m=0.5, gm_sigma_m=2.0, doppler=True, seed=6)
+    est = run([dataclasses.replace(f, track_deg=None) for f in fixes])
+    assert est.scale_check.scale == 1.0 and est.scale_check.lag_s == 0.0
+    assert est.speed_source == "doppler"
+
+
+def test_a_lagging_speed_is_found_from_the_changes_of_pace():
+    """A watch's smoothed speed lags: from a standing start it loses speed x lag metres."""
+    from sim.speed_channels import lagged
+
+    def speed(t):  # a standing start, then a minute fast, a minute easy
+        return min(1.0, t / 4.0) * (4.6 if int(t // 60) % 2 == 0 else 3.6)
+
+    xs, x = [], 0.0
+    for k in range(9001):  # 0.1 s steps
+        xs.append(x)
+        x += speed(k / 10) * 0.1
+    path = lambda t: (xs[min(int(round(t * 10)), 9000)], 0.0, speed(t), math.pi / 2)  # noqa: E731
+    fixes = fixes_along(path, 1, 870, noise_m=0.5, gm_sigma_m=1.0, doppler=True, seed=8)  # ends mid-minute
+    smoothed = lagged(3.0)(fixes)
+    est = run(smoothed)
+    assert est.scale_check.lag_s == pytest.approx(3.0, abs=1.0)
+    assert est.speed_source == "speed, corrected"
+    speeds = [f.speed_mps for f in smoothed]
+    integral_m = sum(0.5 * (a + b) for a, b in zip(speeds, speeds[1:]))
+    truth_m = xs[8700]
+    assert truth_m - integral_m > 12.0  # what the lag costs the plain integral (with its noise)
+    assert abs(est.dist_m - truth_m) < abs(integral_m - truth_m) - 8.0
+
+
+def test_the_drift_of_a_doppler_integral_is_told_by_the_positions():
+    """Over 20 minutes a 0.1 m/s Doppler random-walks 3.5 m; positions minutes apart bound it."""
+    from pacer.filter import FilterSettings
+
+    def errors(fusion):
+        out = []
+        for seed in range(25):
+            fixes = fixes_along(straight(4.2), 1, 1200, noise_m=0.5, gm_sigma_m=2.0, doppler=True, seed=200 + seed)
+            est = Estimator(FilterSettings(drift_fusion=fusion))
+            for f in fixes:
+                est.update(f)
+            out.append(est.dist_m - 4.2 * 1200)
+        return float(np.sqrt(np.mean(np.square(out))))
+
+    assert errors(True) < 0.8 * errors(False)

@@ -36,6 +36,7 @@ def test_rhythms_are_the_documented_ones() -> None:
     assert {cue: "".join(rhythm(p)) for cue, p in PATTERNS.items()} == {
         Cue.ON_PACE: "S", Cue.SPLIT: "L", Cue.FASTER: "SSS", Cue.SLOWER: "LL",
         Cue.FINISH: "LSL", Cue.GPS_LOST: "MMM", Cue.GPS_BACK: "SL", Cue.START: "SSL",
+        Cue.PIP: "M", Cue.GO: "ML", Cue.REP_DONE: "LS", Cue.BLOCK_DONE: "LSS",
     }
 
 
@@ -49,6 +50,12 @@ def test_only_finish_and_gps_lost_are_urgent() -> None:
 
 def test_advice_is_the_least_urgent() -> None:
     assert max(PRIORITY[c] for c in ADVICE) < min(PRIORITY[c] for c in set(Cue) - ADVICE)
+
+
+def test_a_countdown_pip_is_over_before_the_next_one_a_second_later() -> None:
+    from pacer.sounds import PATTERN_GAP_S
+
+    assert duration_s(PATTERNS[Cue.PIP]) + PATTERN_GAP_S < 1.0
 
 
 def test_every_pattern_is_over_within_two_seconds() -> None:

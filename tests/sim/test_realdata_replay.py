@@ -33,9 +33,19 @@ def test_a_real_recording_replays_and_its_distance_agrees_with_the_device(name, 
     assert code == 0, err
     doc = json.loads(out)
     km = doc["final_dist_m"] / 1000
-    assert km == pytest.approx(DEVICE_KM[name], rel=0.025)
+    assert km == pytest.approx(DEVICE_KM[name], rel=0.01)
     elapsed = [s["elapsed_s"] for s in doc["splits"]]
     assert elapsed == sorted(elapsed) and len(elapsed) == int(km)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DEVICE_KM if n.startswith("bike_")))
+def test_a_clean_ride_has_under_one_percent_of_its_fixes_rejected(name, long_plan, capsys):
+    """The rides are what a pacing bike records: 1 Hz, open sky, U-turns. A filter that
+    rejects their fixes has lost the bike, whatever distance it ends with."""
+    assert main(["sim", str(REALDATA / name), "--plan", str(long_plan), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["rejected_fixes"] < 0.01 * doc["fixes"]
+    assert doc["speed_source"] in ("doppler", "speed, corrected")
 
 
 def test_nine_minutes_standing_still_add_almost_nothing(long_plan, capsys):
