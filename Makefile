@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: sim test system-deps bench clean
+.PHONY: sim test system-deps bench clean fuzz
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ system-deps:
 
 test: system-deps $(STAMP)
 	$(PY) -m pytest
+
+# The property suite (tests/property) with many more examples: before a release (about 10 min).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/property -q
 
 bench: $(STAMP)
 	$(PY) -m bench

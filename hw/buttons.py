@@ -51,6 +51,8 @@ class ButtonSource:
                  pin_factory: Any = None, now_gps_s: Callable[[], float] = time.time,
                  bounce_s: float | None = BOUNCE_S) -> None:
         self._now = now_gps_s
+        self._bounce_s = bounce_s or 0.0
+        self._last_press_s: dict[Button, float] = {}
         self._queue: collections.deque[Press] = collections.deque()
         self._lock = threading.Lock()  # the single button's state, touched by two gpiozero threads
         self._held = False
@@ -86,7 +88,15 @@ class ButtonSource:
         return bool(self.buttons)
 
     def _emit(self, button: Button) -> None:
-        self._queue.append(Press(self._now(), button))
+        """Queue a press, unless the same button was pressed less than the bounce time ago
+        (by the caller's clock): chatter a pin driver lets through (MockFactory filters
+        nothing; lgpio's debounce is per-level) must not become a second lap."""
+        now = self._now()
+        last = self._last_press_s.get(button)
+        if last is not None and 0.0 <= now - last < self._bounce_s:
+            return
+        self._last_press_s[button] = now
+        self._queue.append(Press(now, button))
 
     def _single_pressed(self) -> None:
         with self._lock:

@@ -73,6 +73,35 @@ def device_config(config: Config) -> DeviceConfig:
         elif isinstance(expected, bool) or not isinstance(value, type(expected)) and not (
             isinstance(expected, float) and isinstance(value, int) and not isinstance(value, bool)
         ):
-            raise ConfigError(f"{where}: expected {type(expected).__name__}, got {value!r}")
+            raise ConfigError(f"{where}: expected {type(expected).__name__}, got {str(value)[:40]!r}")
+        _check_range(key, value, where)
         values[key] = value
     return DeviceConfig(**values)
+
+
+# What each number may be, so a NaN rate or a pin of 10**400 is one line here and
+# not a fault deep in gpiozero, luma or the gpsd client.
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "gpsd_port": (1, 65535, "a TCP port, 1 to 65535"),
+    "gps_rate_hz": (0.1, 25.0, "fixes a second, 0.1 to 25"),
+    "i2c_port": (0, 99, "an I2C bus number such as 1"),
+    "i2c_address": (0x03, 0x77, "a 7-bit I2C address, 0x03 to 0x77"),
+    "rotate": (0, 3, "0 to 3 (quarter turns)"),
+    "contrast": (0, 255, "0 to 255"),
+    "buzzer_pin": (0, 27, "a BCM pin, 0 to 27"),
+    "button_pin": (0, 27, "a BCM pin, 0 to 27"),
+}
+
+
+def _check_range(key: str, value: Any, where: str) -> None:
+    if key in ("buttons", "light") and isinstance(value, dict):
+        for name, pin in value.items():
+            _check_range("button_pin", pin, f"{where}.{name}")
+        return
+    if key == "gpsd_host" and (not value or len(value) > 253 or "\0" in value):
+        raise ConfigError(f"{where}: expected a host name or address such as \"127.0.0.1\"")
+    if key not in _RANGES:
+        return
+    low, high, what = _RANGES[key]
+    if not low <= value <= high:  # also NaN
+        raise ConfigError(f"{where}: expected {what}, got {str(value)[:40]}")

@@ -9,6 +9,7 @@ format itself is `pacer.runlog`; `pacer sim --log` uses this writer too.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from dataclasses import dataclass
@@ -19,11 +20,19 @@ from typing import Any, Callable
 from pacer.config import Config
 from pacer.errors import ConfigError, UnitError
 from pacer.events import Event
-from pacer.runlog import RunLog, encode, header_record, read_log, step_record
+from pacer.guard import guard_event
+from pacer.runlog import RunLog, encode, header_record, read_lines, read_log, step_record
 from pacer.status import Cue, Status
 from pacer.units import parse_duration_s
 
 SYNC_CUES = frozenset({Cue.START, Cue.SPLIT, Cue.FINISH})
+LOG_FULL, NO_LOG = "LOG FULL", "NO LOG"  # what the screen says when the log stops
+
+
+def screen_word(error: OSError) -> str:
+    """LOG FULL for a full card (or quota, or file size limit); NO LOG for anything else
+    (a read-only or vanished folder, a dead card)."""
+    return LOG_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else NO_LOG
 
 
 @dataclass(frozen=True)
@@ -51,9 +60,12 @@ def log_settings(config: Config, env: dict[str, str] | None = None) -> LogSettin
         where = f"{config.source_path}: log.{key}"
         try:
             if key == "dir":
-                if not isinstance(value, str) or not value:
-                    raise UnitError(f"expected a folder such as \"/var/lib/pacer\", got {value!r}")
-                values["dir"] = Path(value).expanduser()
+                if not isinstance(value, str) or not value or "\0" in value or len(value) > 4096:
+                    raise UnitError(f"expected a folder such as \"/var/lib/pacer\", got {str(value)[:40]!r}")
+                try:
+                    values["dir"] = Path(value).expanduser()
+                except RuntimeError:  # "~someone/logs" for a user that does not exist
+                    raise UnitError(f"cannot find the home folder in {value[:40]!r}") from None
             elif key in ("resume_window", "fsync_interval"):
                 if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                     raise UnitError(f"expected a duration such as \"10:00\" or 1.0, got {value!r}")
@@ -89,7 +101,7 @@ def make_header(config: Config, start_mode: str, source: str, t_s: float | None)
 
 def read_log_file(path: str | Path) -> RunLog:
     with open(path, "rb") as f:
-        return read_log(f, str(path))
+        return read_log(read_lines(f), str(path))
 
 
 def log_name(t_s: float) -> str:
@@ -121,28 +133,70 @@ class LogWriter:
         new = header is not None
         if new:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._f = open(self.path, "wb", buffering=0)
+            self._f = open(self.path, "w+b", buffering=0)
         else:
             self._f = open(self.path, "r+b", buffering=0)
             if truncate_to is not None:
                 self._f.truncate(truncate_to)
             self._f.seek(0, os.SEEK_END)
         self._last_sync = -float("inf")
+        self._good = self._f.tell()  # where the last complete record ends
+        self.relinked = 0  # times the file was found deleted and written anew (see _relink)
         if header is not None:
             self.write(header, sync=True)
             _fsync_dir(self.path.parent)  # the new name survives a power cut too
 
     def write(self, record: dict[str, Any], sync: bool = False) -> None:
+        """Append one record; an OSError (a full or read-only card) leaves the file
+        ending at the last complete record and goes to the caller."""
         data = encode(record)
         view = memoryview(data)
-        while view:  # a regular file takes it in one write; loop for the rare short write
-            view = view[self._f.write(view) :]
+        try:
+            while view:  # a regular file takes it in one write; loop for the rare short write
+                view = view[self._f.write(view) :]
+        except OSError:
+            self._cut_to_good()
+            raise
+        self._good += len(data)
         self.records += 1
         now = self.now()
         if sync or now - self._last_sync >= self.fsync_interval_s:
             os.fsync(self._f.fileno())
             self.fsyncs += 1
             self._last_sync = now
+            if os.fstat(self._f.fileno()).st_nlink == 0:
+                self._relink()
+
+    def _cut_to_good(self) -> None:
+        """Drop a half-written record (truncating frees space, so it works on a full card too)."""
+        try:
+            self._f.truncate(self._good)
+            self._f.seek(self._good)
+        except OSError:
+            pass  # the reader skips a cut-off last record anyway
+
+    def _relink(self) -> None:
+        """The file was deleted under us (its folder removed mid-run): everything written
+        is still in the open file, so write it to the same path anew and go on there."""
+        old = self._f
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = open(self.path, "w+b", buffering=0)
+        try:
+            offset = 0
+            while offset < self._good:
+                chunk = os.pread(old.fileno(), min(1 << 20, self._good - offset), offset)
+                if not chunk:
+                    break
+                new.write(chunk)
+                offset += len(chunk)
+            os.fsync(new.fileno())
+        except OSError:
+            new.close()
+            raise
+        old.close()
+        self._f = new
+        self.relinked += 1
+        _fsync_dir(self.path.parent)
 
     def write_step(self, event: Event, status: Status) -> None:
         sync = bool(status.new_splits) or any(c in SYNC_CUES for c in status.sounds)
@@ -180,10 +234,20 @@ class LoggedSession:
     def splits(self) -> list[Any]:
         return list(self.session.splits)
 
+    failed: OSError | None = None  # the write that stopped the log; the replay went on
+
     def step(self, event: Event) -> Status:
+        event = guard_event(event, self.session.last_fix_t_s)  # the log holds what the session saw
         status = self.session.step(event)
-        self.writer.write_step(event, status)
+        if self.failed is None:
+            try:
+                self.writer.write_step(event, status)
+            except OSError as e:
+                self.failed = e
         return status
 
     def close(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as e:
+            self.failed = self.failed or e

@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from hw.logfile import LogSettings, LogWriter, log_name, make_header, read_log_file, software_version
+from hw.logfile import LogSettings, LogWriter, log_name, make_header, read_log_file, screen_word, software_version
 from pacer.config import Config
 from pacer.events import Event, Fix
+from pacer.guard import guard_event
 from pacer.errors import PacerError
 from pacer.resume import rebuild_session, why_not_resume
 from pacer.runlog import RunLog, resume_record
@@ -29,6 +31,7 @@ from pacer.status import Status
 log = logging.getLogger("pacer.hw.recorder")
 
 MAX_HELD_STEPS = 3600  # about an hour of 1 Hz ticks without a fix
+LOG_MESSAGE_S = 10.0  # the screen says LOG FULL / NO LOG this long (GPS time), once, then pacing as usual
 
 
 def latest_log(folder: Path) -> Path | None:
@@ -54,6 +57,8 @@ class DeviceRecorder:
         self.path: Path | None = None
         self.resumed_from: Path | None = None
         self.failed = False  # the log could not be written: pacing goes on without it
+        self.screen_word = ""  # LOG FULL or NO LOG once the log has failed
+        self._say_until_t_s: float | None = None  # the screen shows `screen_word` until then
         self._held: deque[tuple[Event, Status]] = deque(maxlen=MAX_HELD_STEPS)
         self._candidate = self._load_candidate()
 
@@ -87,6 +92,7 @@ class DeviceRecorder:
         return list(self.session.splits)
 
     def step(self, event: Event) -> Status:
+        event = guard_event(event, self.session.last_fix_t_s)  # the log holds what the session saw
         if self.writer is None and not self.failed and isinstance(event, Fix):
             self._open(event)
         status = self.session.step(event)
@@ -99,7 +105,22 @@ class DeviceRecorder:
             except OSError as e:  # a full or failing card must not stop the pacing
                 log.error("the run log %s failed: %s; going on without it", self.path, e)
                 self._close_writer()
-                self.writer, self.failed = None, True
+                self.writer = None
+                self._fail(e)
+        return self._with_screen_word(status)
+
+    def _fail(self, error: OSError) -> None:
+        self.failed, self.screen_word = True, screen_word(error)
+
+    def _with_screen_word(self, status: Status) -> Status:
+        """The status with LOG FULL / NO LOG as its message for LOG_MESSAGE_S after the
+        failure (the log itself keeps the status as the session made it)."""
+        if not self.screen_word:
+            return status
+        if self._say_until_t_s is None:
+            self._say_until_t_s = status.t_s + LOG_MESSAGE_S
+        if status.t_s <= self._say_until_t_s:
+            return replace(status, message=self.screen_word)
         return status
 
     def _open(self, fix: Fix) -> None:
@@ -111,11 +132,15 @@ class DeviceRecorder:
             if c is not None:
                 why = why_not_resume(c.log, self.config, self.start_mode, fix.t_s, self.settings.resume_window_s)
                 if why is None:
-                    self.writer = LogWriter(c.path, truncate_to=c.log.good_bytes, **kwargs)
-                    self.writer.write(resume_record(fix.t_s, software_version(), len(self._held)), sync=True)
-                    self.session, self.path, self.resumed_from = c.session, c.path, c.path
-                    log.info("resumed the run in %s (%d steps replayed)", c.path, len(c.log.steps))
+                    # The run resumes even if its log cannot be appended to (a card full or
+                    # read-only since): the rider's run must not restart for the log's sake.
+                    self.session, self.resumed_from = c.session, c.path
+                    dropped = len(self._held)
                     self._held.clear()
+                    log.info("resumed the run in %s (%d steps replayed)", c.path, len(c.log.steps))
+                    self.writer = LogWriter(c.path, truncate_to=c.log.good_bytes, **kwargs)
+                    self.path = c.path
+                    self.writer.write(resume_record(fix.t_s, software_version(), dropped), sync=True)
                     return
                 log.info("a new run, not resuming %s: %s", c.path.name, why)
             path = self.settings.dir / log_name(fix.t_s)
@@ -131,7 +156,9 @@ class DeviceRecorder:
                 self.writer.write_step(*self._held.popleft())
         except OSError as e:
             log.error("cannot write the run log in %s: %s; pacing without a log", self.settings.dir, e)
-            self.writer, self.failed = None, True
+            self._close_writer()
+            self.writer = None
+            self._fail(e)
             self._held.clear()
 
     def _close_writer(self) -> None:

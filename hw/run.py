@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 from pacer.clock import Clock
 from pacer.config import Config
 from pacer.events import Fix, Tick
+from pacer.guard import RolloverMender
 from pacer.screen import render
 from pacer.workout_session import make_session, with_due_ticks
 from pacer.status import Phase, Status
@@ -119,7 +120,8 @@ def run_device(
     if recorder is not None:
         session = recorder.attach(session)
     core = recorder if recorder is not None else None  # a resume swaps the session inside the recorder
-    events = with_due_ticks(source, lambda: getattr(core.session if core else session, "next_due_s", None))
+    mend_rollover = RolloverMender()  # a receiver's week rollover mid-run: its dates jump 1024 weeks
+    events = with_due_ticks((mend_rollover(e) for e in source), lambda: getattr(core.session if core else session, "next_due_s", None))
     out = DeviceRun()
     notify("READY=1")
     finished_at: float | None = None

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from pacer.errors import PacerError, UsageError, file_problem
+from pacer.errors import PacerError, UsageError, file_problem, one_line
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "sim"
 DEFAULT_TRACK = "mile_road_1hz"
@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return cmd_report(args)
     except PacerError as e:
-        print(f"pacer: error: {e}", file=sys.stderr)
+        print(f"pacer: error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("pacer: interrupted", file=sys.stderr)
@@ -182,7 +182,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     if args.json:
         from pacer.report import splits_json
 
-        print(json.dumps(splits_json(config, result.splits, result.finished, track=str(track_path), extra=result.summary), indent=2))
+        print(json.dumps(splits_json(config, result.splits, result.finished, track=str(track_path), extra=result.summary), indent=2, allow_nan=False))
     else:
         from pacer.report import split_table
 

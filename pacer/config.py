@@ -20,6 +20,8 @@ from pacer.workout import Workout, parse_workout
 from pacer.units import MILE_M, format_duration, parse_distance_m, parse_duration_s, parse_pace_s_per_m
 
 SPLITS_SUM_TOLERANCE_S = 0.05
+MAX_MARKS = 10_000  # split marks a plan may have: a marathon split every 5 m, not every millimetre
+MAX_PLAN_BYTES = 256 * 1024  # a plan is a few hundred bytes; this keeps a stray big file out of memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,21 @@ def _show(v: Any) -> str:
     return f"{kind} ({v!r})" if kind else repr(v)
 
 
+def _goal(v: Any) -> float:
+    """A finish time. "4.40" is refused: a person means 4 min 40 s, pacer would read 4.4 s.
+
+    Decided (issue 10): a string goal must hold a colon ("4:40") or be whole
+    seconds ("280"); a bare TOML number (goal = 280) is seconds, as every
+    duration key reads numbers, and `pacer plan` shows it back as m:ss.
+    """
+    if isinstance(v, str) and ":" not in v and "." in v:
+        raise UnitError(
+            f"{v!r} is ambiguous (minutes.seconds or seconds?); write minutes and seconds with a colon "
+            f"(\"{v.strip().replace('.', ':', 1)}\") or seconds as a number ({v.strip()})"[:300]
+        )
+    return _seconds(v)
+
+
 def _seconds(v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
         raise UnitError(f"expected seconds such as 1.5 or \"0:02\", got {_show(v)}")
@@ -110,9 +127,14 @@ def _latlon(v: Any) -> tuple[float, float]:
     shape = "a point on the finish line as [lat, lon] in degrees, such as [32.2321268, -110.9504239]"
     if not isinstance(v, list) or len(v) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in v):
         raise UnitError(f"expected {shape}, got {_show(v)}")
-    lat, lon = float(v[0]), float(v[1])
+    try:
+        lat, lon = float(v[0]), float(v[1])
+    except OverflowError:  # integers of hundreds of digits
+        lat = lon = float("inf")
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        raise UnitError(f"expected {shape} (lat within ±90, lon within ±180), got {_show(v)}")
+        raise UnitError(f"expected {shape} (lat within ±90, lon within ±180), got {_show(v)[:80]}")
+    if lat == 0.0 and lon == 0.0:  # what a receiver without a fix reports: never a real finish line
+        raise UnitError(f"expected {shape}; [0, 0] is the point a receiver without a fix reports")
     return lat, lon
 
 
@@ -126,7 +148,7 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "plan": {
         "name": _str,
         "distance": lambda v: parse_distance_m(_str(v)),
-        "goal": _seconds,
+        "goal": _goal,
         "split_every": lambda v: parse_distance_m(_str(v)),
         "splits": _split_list,
         "segments": _segment_list,
@@ -173,7 +195,7 @@ class _Reporter:
 
 def load_config(path: str | Path) -> Config:
     """Read and check a plan file; raise ConfigError with one clear sentence."""
-    return parse_config(read_user_file(str(path), "plan", ConfigError), str(path))
+    return parse_config(read_user_file(str(path), "plan", ConfigError, max_bytes=MAX_PLAN_BYTES), str(path))
 
 
 def parse_config(text: str, path: str = "<plan>") -> Config:
@@ -182,6 +204,8 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(f"{path}: not a plan: tables or lists nested too deeply; expected [plan] with keys") from None
 
     workout_raw = raw.pop("workout", None)  # [[workout]] blocks: checked in pacer/workout.py
     values: dict[str, dict[str, Any]] = {}
@@ -258,6 +282,12 @@ def _build_plan(v: dict[str, Any], rep: _Reporter) -> Plan:
     split_every_m = v.get("split_every") or (MILE_M if _is_miles(distance_m) else 1000.0)
     if split_every_m > distance_m:
         split_every_m = distance_m
+    if distance_m / split_every_m > MAX_MARKS:
+        raise rep.error(
+            "plan", "split_every",
+            f"{split_every_m:g} m makes {distance_m / split_every_m:.0f} split marks in {distance_m:g} m; "
+            f"expected at most {MAX_MARKS:,} (a split of at least {distance_m / MAX_MARKS:.3g} m)",
+        )
     if "splits" in v and "segments" in v:
         raise rep.error("plan", "segments", "give either `splits` or `segments`, not both")
     if "splits" in v:

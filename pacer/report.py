@@ -6,6 +6,7 @@ Pure formatting of values the session computed; shared by `pacer plan`,
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 from pacer.config import Config
@@ -87,4 +88,17 @@ def splits_json(
     }
     if extra:
         doc.update(extra)
-    return doc
+    return finite_json(doc)
+
+
+def finite_json(value: Any) -> Any:
+    """`value` with every non-finite float as None: JSON has no NaN or Infinity, and
+    a reader that meets one fails. The plan's bounds keep them out; this keeps a
+    slip from ever reaching a file."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(v) for v in value]
+    return value

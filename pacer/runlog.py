@@ -12,19 +12,25 @@ file (open, flush, fsync) is the shells' job: see `hw/logfile.py`.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Iterable, Iterator
 
 from pacer.config import CoachSettings, Config
 from pacer.errors import PacerError
+from pacer.guard import is_time
 from pacer.events import Button, Event, Fix, FixMode, Press, Tick
+from pacer.config import MAX_MARKS
 from pacer.plan import Plan
+from pacer.units import MAX_DISTANCE_M
 from pacer.prefs import DisplayPrefs
 from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
 
 FORMAT = "pacer-runlog"
 VERSION = 1
 EVENT_KINDS = ("fix", "tick", "press")
+MAX_LINE_BYTES = 4 * 1024 * 1024  # a step is under 1 KiB, a header under 1 MiB (the plan file's text)
+BACKWARD_SLACK_S = 1.0  # a press is stamped a moment after the fix it is logged before
 
 
 class LogError(PacerError, ValueError):
@@ -95,17 +101,60 @@ def event_to_dict(event: Event) -> tuple[str, dict[str, Any]]:
     return "press", {"t_s": event.t_s, "button": event.button.value}
 
 
+def _num(d: dict[str, Any], key: str, optional: bool = False) -> Any:
+    """A finite number from a record, or ValueError naming the key (a damaged field is one line)."""
+    if not isinstance(d, dict):
+        raise ValueError(f"expected a JSON object, got {_kind(d)}")
+    if key not in d and not optional:
+        raise KeyError(key)
+    x = d.get(key)
+    if x is None and optional:
+        return None
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or abs(x) > 1e15 or not math.isfinite(x):
+        raise ValueError(f"{key} is {_kind(x)}; expected a finite number")
+    return x
+
+
+def _int(d: dict[str, Any], key: str, optional: bool = False) -> Any:
+    x = _num(d, key, optional)
+    if x is not None and not isinstance(x, int):
+        raise ValueError(f"{key} is {x!r}; expected a whole number")
+    return x
+
+
+def _text(d: dict[str, Any], key: str, default: str) -> str:
+    x = d.get(key, default)
+    if not isinstance(x, str) or len(x) > 200:
+        raise ValueError(f"{key} is {_kind(x)}; expected a short text")
+    return x
+
+
+def _kind(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 30 else f"{text[:20]}... ({type(x).__name__})"
+
+
+def _time(d: dict[str, Any]) -> float:
+    t_s = _num(d, "t_s")
+    if not is_time(t_s):
+        raise ValueError(f"t_s is {t_s!r}; expected GPS time in Unix seconds (years 1 to 9999)")
+    return t_s
+
+
 def event_from_dict(kind: str, d: dict[str, Any]) -> Event:
+    if not isinstance(d, dict):
+        raise ValueError(f"{kind} is {_kind(d)}; expected a JSON object")
     if kind == "fix":
         return Fix(
-            t_s=d["t_s"], lat_deg=d["lat_deg"], lon_deg=d["lon_deg"], speed_mps=d.get("speed_mps"),
-            track_deg=d.get("track_deg"), mode=FixMode(d.get("mode", 3)), eph_m=d.get("eph_m"),
-            alt_m=d.get("alt_m"), satellites=d.get("satellites"),
+            t_s=_time(d), lat_deg=_num(d, "lat_deg"), lon_deg=_num(d, "lon_deg"),
+            speed_mps=_num(d, "speed_mps", True), track_deg=_num(d, "track_deg", True),
+            mode=FixMode(_int(d, "mode", True) or 3), eph_m=_num(d, "eph_m", True),
+            alt_m=_num(d, "alt_m", True), satellites=_int(d, "satellites", True),
         )
     if kind == "tick":
-        return Tick(t_s=d["t_s"], reason=d.get("reason", "no fix"), satellites=d.get("satellites"))
+        return Tick(t_s=_time(d), reason=_text(d, "reason", "no fix"), satellites=_int(d, "satellites", True))
     if kind == "press":
-        return Press(t_s=d["t_s"], button=Button(d["button"]))
+        return Press(t_s=_time(d), button=Button(d.get("button")))
     raise KeyError(kind)
 
 
@@ -118,9 +167,12 @@ def split_to_dict(s: Split) -> dict[str, Any]:
 
 
 def split_from_dict(d: dict[str, Any]) -> Split:
+    if not isinstance(d, dict):
+        raise ValueError(f"a split is {_kind(d)}; expected a JSON object")
     return Split(
-        index=d["index"], kind=SplitKind(d["kind"]), distance_m=d["distance_m"], target_s=d["target_s"],
-        elapsed_s=d["elapsed_s"], split_target_s=d["split_target_s"], split_s=d["split_s"],
+        index=_int(d, "index"), kind=SplitKind(d.get("kind")), distance_m=_num(d, "distance_m"),
+        target_s=_num(d, "target_s"), elapsed_s=_num(d, "elapsed_s"),
+        split_target_s=_num(d, "split_target_s"), split_s=_num(d, "split_s"),
     )
 
 
@@ -148,17 +200,25 @@ def status_to_dict(s: Status) -> dict[str, Any]:
 
 def status_from_dict(d: dict[str, Any], t_s: float, plan: Plan, splits: dict[int, Split]) -> Status:
     """`splits`: the splits seen so far by index, to resolve `last_split`."""
-    new = tuple(split_from_dict(x) for x in d.get("new_splits", ()))
+    if not isinstance(d, dict):
+        raise ValueError(f"status is {_kind(d)}; expected a JSON object")
+    new_raw, sounds = d.get("new_splits", []), d.get("sounds", [])
+    if not isinstance(new_raw, list) or not isinstance(sounds, list):
+        raise ValueError("new_splits and sounds must be lists")
+    new = tuple(split_from_dict(x) for x in new_raw)
     for x in new:
         splits[x.index] = x
     return Status(
-        t_s=t_s, phase=Phase(d["phase"]), plan_name=plan.name, elapsed_s=d["elapsed_s"], dist_m=d["dist_m"],
-        total_m=plan.distance_m, speed_mps=d["speed_mps"], delta_s=d["delta_s"],
-        target_speed_mps=d["target_speed_mps"], needed_speed_mps=d["needed_speed_mps"],
-        next_mark_m=d["next_mark_m"], split_number=d["split_number"], split_count=len(plan.marks_m),
-        projected_finish_s=d["projected_finish_s"], gps=GpsState(d["gps"]), satellites=d.get("satellites"),
-        advice=Cue(d["advice"]), sounds=tuple(Cue(c) for c in d.get("sounds", ())), new_splits=new,
-        last_split=splits[d["last_split"]] if "last_split" in d else None, message=d.get("message", ""),
+        t_s=t_s, phase=Phase(d.get("phase")), plan_name=plan.name, elapsed_s=_num(d, "elapsed_s"),
+        dist_m=_num(d, "dist_m"), total_m=plan.distance_m, speed_mps=_num(d, "speed_mps", True),
+        delta_s=_num(d, "delta_s"), target_speed_mps=_num(d, "target_speed_mps"),
+        needed_speed_mps=_num(d, "needed_speed_mps", True), next_mark_m=_num(d, "next_mark_m", True),
+        split_number=_int(d, "split_number"), split_count=len(plan.marks_m),
+        projected_finish_s=_num(d, "projected_finish_s"), gps=GpsState(d.get("gps")),
+        satellites=_int(d, "satellites", True), advice=Cue(d.get("advice")),
+        sounds=tuple(Cue(c) for c in sounds), new_splits=new,
+        last_split=splits.get(_int(d, "last_split")) if "last_split" in d else None,  # shuffled: unknown yet
+        message=_text(d, "message", ""),
     )
 
 
@@ -212,15 +272,42 @@ class RunLog:
 
 
 def config_from_header(header: dict[str, Any]) -> Config:
-    p, disp, coach = header["plan"], header.get("display", {}), header.get("coach", {})
-    plan = Plan(p["name"], p["distance_m"], tuple(p["knots_m"]), tuple(p["knots_s"]), tuple(p["marks_m"]))
-    return Config(
-        plan,
-        DisplayPrefs(pace_unit=disp.get("pace_unit", "km"), needed_as=disp.get("needed_as", "pace")),
-        CoachSettings(**coach),
-        header.get("route", {}).get("mode", "free"),
-        header.get("config_path", ""),
-    )
+    """The run's settings from the header, every field checked: a damaged header is one line."""
+    p, disp, coach, route = (header.get(k, {}) for k in ("plan", "display", "coach", "route"))
+    if not all(isinstance(x, dict) for x in (p, disp, coach, route)):
+        raise ValueError("plan, display, coach and route must be JSON objects")
+    knots_m, knots_s, marks_m = (_numbers(p, k) for k in ("knots_m", "knots_s", "marks_m"))
+    distance_m = _num(p, "distance_m")
+    if not (len(knots_m) == len(knots_s) >= 2 and _increasing(knots_m) and _increasing(knots_s)):
+        raise ValueError("plan knots must be two equally long, increasing lists")
+    if not (0 < distance_m < MAX_DISTANCE_M and 1 <= len(marks_m) <= MAX_MARKS and _increasing(marks_m)):
+        raise ValueError("plan distance_m or marks_m out of range")
+    plan = Plan(_text(p, "name", ""), distance_m, knots_m, knots_s, marks_m)
+    pace_unit, needed_as = _text(disp, "pace_unit", "km"), _text(disp, "needed_as", "pace")
+    if pace_unit not in ("km", "mi") or needed_as not in ("pace", "speed"):
+        raise ValueError(f"display is {_kind(disp)}; expected pace_unit \"km\" or \"mi\", needed_as \"pace\" or \"speed\"")
+    fields = {"tolerance_s": True, "horizon_s": False, "reminder_s": False, "loss_timeout_s": False}
+    unknown = set(coach) - set(fields)
+    if unknown:
+        raise ValueError(f"coach has unknown key {sorted(unknown)[0]!r}")
+    default = CoachSettings()
+    settings = CoachSettings(**{k: _num(coach, k, True) if k in coach or opt else getattr(default, k)
+                                for k, opt in fields.items()})
+    if any(getattr(settings, k) is None for k, opt in fields.items() if not opt):
+        raise ValueError("coach settings may not be null")
+    return Config(plan, DisplayPrefs(pace_unit, needed_as), settings, _text(route, "mode", "free"),
+                  _text(header, "config_path", ""))
+
+
+def _numbers(d: dict[str, Any], key: str) -> tuple[float, ...]:
+    xs = d.get(key)
+    if not isinstance(xs, list) or len(xs) > MAX_MARKS + 1:
+        raise ValueError(f"plan {key} is {_kind(xs)}; expected a list of numbers")
+    return tuple(_num({key: x}, key) for x in xs)
+
+
+def _increasing(xs: tuple[float, ...]) -> bool:
+    return all(b > a for a, b in zip(xs, xs[1:]))
 
 
 def _lines_with_lookahead(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes, bool]]:
@@ -244,11 +331,17 @@ def read_log(lines: Iterable[bytes], path: str) -> RunLog:
     log: RunLog | None = None
     offset = 0
     splits: dict[int, Split] = {}
+    order = _Order()
     for n, raw, is_last in _lines_with_lookahead(lines):
         try:
+            if len(raw) > MAX_LINE_BYTES:
+                raise LogError(f"{path}, line {n}: longer than {MAX_LINE_BYTES:,} bytes; expected one record per line")
             if not raw.endswith(b"\n"):
                 raise ValueError("the line has no end")
-            rec = json.loads(raw)
+            if log is not None and order.repeats(raw, n):
+                offset += len(raw)
+                continue
+            rec = json.loads(raw, parse_constant=_no_constant)
             if not isinstance(rec, dict):
                 raise ValueError("not a JSON object")
             if log is None:
@@ -256,11 +349,19 @@ def read_log(lines: Iterable[bytes], path: str) -> RunLog:
                     raise LogError(f"{path}: not a pacer run log (line 1 is not a {FORMAT} header)")
                 if not isinstance(rec.get("version"), int) or rec["version"] > VERSION:
                     raise LogError(f"{path}: run log format version {rec.get('version')!r}; this pacer reads up to {VERSION}")
-                log = RunLog(path, rec, config_from_header(rec))
+                try:
+                    config = config_from_header(rec)
+                except (ValueError, KeyError, TypeError) as e:
+                    raise LogError(f"{path}, line 1: damaged header ({_why(e)}); expected a {FORMAT} header") from None
+                log = RunLog(path, rec, config)
             else:
                 _add_record(log, rec, n, splits)
+                if log.steps and log.steps[-1].line == n:
+                    order.check_time(log.steps[-1].event.t_s, n)
         except LogError:
             raise
+        except RecursionError:
+            raise LogError(f"{path}, line {n}: nested too deeply; expected one flat pacer record per line") from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
             if n == 1 and not (is_last and raw.startswith(b"{\"format\"")):
                 raise LogError(f"{path}: not a pacer run log (line 1 is not a {FORMAT} header)") from None
@@ -272,8 +373,60 @@ def read_log(lines: Iterable[bytes], path: str) -> RunLog:
         offset += len(raw)
     if log is None:
         raise LogError(f"{path}: not a pacer run log (no complete header record)")
+    log.warnings.extend(order.warnings(path))
     log.good_bytes = offset
     return log
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a run log holds")
+
+
+class _Order:
+    """Decided (issue 10): pacer writes records in time order, once each. A record
+    that repeats the one before is read once, and records going back in time are
+    kept as logged (the table shows the splits the device announced); both get a
+    warning, since a log in that state has been edited or merged by hand."""
+
+    def __init__(self) -> None:
+        self.prev_raw = b""
+        self.max_t_s = -math.inf
+        self.repeated: list[int] = []
+        self.backward: list[int] = []
+
+    def repeats(self, raw: bytes, n: int) -> bool:
+        same = raw == self.prev_raw
+        self.prev_raw = raw
+        if same:
+            self.repeated.append(n)
+        return same
+
+    def check_time(self, t_s: float, n: int) -> None:
+        if t_s < self.max_t_s - BACKWARD_SLACK_S:
+            self.backward.append(n)
+        self.max_t_s = max(self.max_t_s, t_s)
+
+    def warnings(self, path: str) -> list[str]:
+        out = []
+        if self.repeated:
+            out.append(f"{path}: {len(self.repeated)} records repeat the one before (the first at line "
+                       f"{self.repeated[0]}); read each once")
+        if self.backward:
+            out.append(f"{path}: {len(self.backward)} records go back in time (the first at line "
+                       f"{self.backward[0]}); the splits are shown as logged")
+        return out
+
+
+def read_lines(f: Any, limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """The lines of a binary file, none longer than `limit` + 1 bytes held in memory:
+    a longer one is cut there (and then refused by `read_log`), never read whole."""
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        yield line
+        if len(line) > limit and not line.endswith(b"\n"):
+            return
 
 
 def _why(e: Exception) -> str:

@@ -14,6 +14,7 @@ from pacer.coach import AdviceState, advise, needed_speed_mps, projected_delta_s
 from pacer.config import Config
 from pacer.events import Button, Event, Fix, FixMode, Press, Tick
 from pacer.filter import Estimator, FilterSettings, SpeedSmoother
+from pacer.guard import guard_event
 from pacer.route import make_route
 from pacer.split_timing import LAG_S, DistanceHistory
 from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
@@ -64,6 +65,7 @@ class Session:
     # -- the one entry point --------------------------------------------------
 
     def step(self, event: Event) -> Status:
+        event = guard_event(event, self.last_fix_t_s)  # NaN, impossible or mistimed fields never get in
         sounds: list[Cue] = []
         new_splits: list[Split] = []
         if isinstance(event, Fix):

@@ -22,6 +22,15 @@ METRES_PER = {
 }
 MILE_M = 1609.344
 
+# Stated limits, so no number a person writes can reach the core as inf, NaN or
+# something that builds millions of marks: a distance from 1 m to under 1,000 km,
+# a time from 1 ms to under 1,000 hours, and no value longer than 40 characters.
+MIN_DISTANCE_M = 1.0
+MAX_DISTANCE_M = 1_000_000.0
+MIN_DURATION_S = 0.001
+MAX_DURATION_S = 1000 * 3600.0
+MAX_TEXT_CHARS = 40
+
 _DIST_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]+)\s*$")
 _DUR_RE = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d+)?)\s*$")
 
@@ -29,17 +38,40 @@ _DUR_RE = re.compile(r"^\s*(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d+)?)\s*$")
 def parse_distance_m(text: str) -> float:
     """'1 mi', '400 m', '5 km', '3000m', '26.2 mi' -> metres (> 0)."""
     if not isinstance(text, str):
-        raise UnitError(f"expected a distance such as \"400 m\" or \"1 mi\", got {text!r}")
+        raise UnitError(f"expected a distance such as \"400 m\" or \"1 mi\", got {_short(text)}")
+    _check_length(text, "distance")
     m = _DIST_RE.match(text)
     if not m or m.group(2).lower() not in METRES_PER:
         if text.strip().startswith("-"):
-            raise UnitError(f"a distance must be positive, got {text!r}")
+            raise UnitError(f"a distance must be positive, got {_short(text)}")
         raise UnitError(
-            f"expected a distance such as \"400 m\", \"5 km\" or \"1 mi\", got {text!r}"
+            f"expected a distance such as \"400 m\", \"5 km\" or \"1 mi\", got {_short(text)}"
         )
     value = float(m.group(1)) * METRES_PER[m.group(2).lower()]
     if value <= 0:
-        raise UnitError(f"a distance must be positive, got {text!r}")
+        raise UnitError(f"a distance must be positive, got {_short(text)}")
+    if not MIN_DISTANCE_M <= value < MAX_DISTANCE_M:
+        raise UnitError(f"expected a distance from 1 m to under 1000 km, got {_short(text)}")
+    return value
+
+
+def _check_length(text: str, what: str) -> None:
+    """Refuse a value too long to be meant (thousands of digits) before reading it as a number."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise UnitError(f"expected a {what} of at most {MAX_TEXT_CHARS} characters, got {_short(text)}")
+
+
+def _short(value: object) -> str:
+    """A value as the user wrote it, cut to a readable length for a one-line message."""
+    text = repr(value)
+    return text if len(text) <= MAX_TEXT_CHARS else f"{text[:12]}... ({len(text)} characters)"
+
+
+def _check_duration(value: float, text: object) -> float:
+    if value <= 0:
+        raise UnitError(f"a time must be positive, got {_short(text)}")
+    if not MIN_DURATION_S <= value < MAX_DURATION_S:  # also NaN and inf
+        raise UnitError(f"expected a time from 0.001 s to under 1000 hours, got {_short(text)}")
     return value
 
 
@@ -50,35 +82,36 @@ def parse_duration_s(text: str | int | float) -> float:
     5:15), so a mistyped goal cannot pass silently.
     """
     if isinstance(text, bool):
-        raise UnitError(f"expected a time such as \"4:40\" or \"1:02:03\", got {text!r}")
+        raise UnitError(f"expected a time such as \"4:40\" or \"1:02:03\", got {_short(text)}")
     if isinstance(text, (int, float)):
-        if not math.isfinite(text) or text <= 0:
-            raise UnitError(f"a time must be positive, got {text!r}")
-        return float(text)
+        try:
+            value = float(text)
+        except OverflowError:  # a TOML integer of hundreds of digits
+            value = math.inf
+        return _check_duration(value, text)
     if not isinstance(text, str):
-        raise UnitError(f"expected a time such as \"4:40\" or \"1:02:03\", got {text!r}")
+        raise UnitError(f"expected a time such as \"4:40\" or \"1:02:03\", got {_short(text)}")
+    _check_length(text, "time")
     m = _DUR_RE.match(text)
     if not m:
-        raise UnitError(f"expected a time as h:mm:ss, m:ss or m:ss.s (such as \"4:40\"), got {text!r}")
+        raise UnitError(f"expected a time as h:mm:ss, m:ss or m:ss.s (such as \"4:40\"), got {_short(text)}")
     first, second, last = m.groups()
     parts = [p for p in (first, second) if p is not None]
     secs = float(last)
     if parts and secs >= 60:
-        raise UnitError(f"seconds must be below 60 in {text!r}")
+        raise UnitError(f"seconds must be below 60 in {_short(text)}")
     if len(parts) == 2 and int(parts[1]) >= 60:
-        raise UnitError(f"minutes must be below 60 in {text!r}")
+        raise UnitError(f"minutes must be below 60 in {_short(text)}")
     total = secs
     for i, p in enumerate(reversed(parts)):
         total += int(p) * 60 ** (i + 1)
-    if total <= 0:
-        raise UnitError(f"a time must be positive, got {text!r}")
-    return total
+    return _check_duration(total, text)
 
 
 def parse_pace_s_per_m(text: str) -> float:
     """'4:40/mi', '3:45/km', '70/400m' -> seconds per metre."""
-    if not isinstance(text, str) or "/" not in text:
-        raise UnitError(f"expected a pace such as \"3:45/km\" or \"4:40/mi\", got {text!r}")
+    if not isinstance(text, str) or "/" not in text or len(text) > 2 * MAX_TEXT_CHARS:
+        raise UnitError(f"expected a pace such as \"3:45/km\" or \"4:40/mi\", got {_short(text)}")
     time_part, dist_part = text.split("/", 1)
     dist_part = dist_part.strip()
     if dist_part and dist_part[0].isalpha():
@@ -86,7 +119,7 @@ def parse_pace_s_per_m(text: str) -> float:
     try:
         return parse_duration_s(time_part) / parse_distance_m(dist_part)
     except UnitError as e:
-        raise UnitError(f"expected a pace such as \"3:45/km\" or \"4:40/mi\", got {text!r} ({e})") from None
+        raise UnitError(f"expected a pace such as \"3:45/km\" or \"4:40/mi\", got {_short(text)} ({e})") from None
 
 
 def format_duration(seconds: float, decimals: int = 0) -> str:

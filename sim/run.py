@@ -17,7 +17,7 @@ from pacer.config import Config
 from pacer.session import Session
 from pacer.status import Split, Status
 from sim.clock import SimClock
-from sim.gpx_source import replay_events
+from sim.gpx_source import Track, replay_events, with_pauses
 from sim.recordings import load_recording
 from sim.replay import replay
 
@@ -102,6 +102,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     from sim.nmea_log import NmeaLog
 
     track = load_recording(track_path)
+    if isinstance(track, Track):
+        track = with_pauses(track)  # a clock jump in any format is a pause, never years of ticks
     nmea = track if isinstance(track, NmeaLog) else None  # a receiver's log: only gpsd can read it
     # Times in the output count from the first event. gpsd may move an old log's dates by
     # 1024 weeks (GPS week rollover), so for a log that is the first fix gpsd gives.
@@ -187,12 +189,14 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             light.close()  # lets the last flash end, then dark
         if logged is not None:
             logged.close()
-    notes = []
+    notes = list(getattr(track, "notes", ()))  # GPX: speeds not believed, clock jumps made pauses, an odd version
     if nmea is None and (track.dropped_repeated or track.dropped_backward):
         notes.append(
             f"note: {track.dropped_repeated} points with a repeated time and {track.dropped_backward} "
             "with a time going backward were skipped"
         )
+    if logged is not None and logged.failed is not None:
+        notes.append(f"note: the log {options.log} stopped early ({logged.failed.strerror or logged.failed}); it holds the run up to then")
     if nmea is not None and result.fixes == 0:
         notes.append(f"note: gpsd made no fix of {track_path.name} ({nmea.fixes} fix sentences; "
                      "GGA alone has no date, gpsd needs RMC or ZDA)")
@@ -207,6 +211,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "final_dist_m": round(result.final.dist_m, 3) if result.final else 0.0,
         "steps": result.steps,
         "track_duration_s": round(track.duration_s, 3),
+        "notes": notes,
         "route": route.describe(),
         **_estimator_summary(core),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
