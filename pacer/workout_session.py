@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Literal
 
+from pacer.guard import guard_event
 from pacer.coach import AdviceState, advise, projected_delta_s
 from pacer.config import Config
 from pacer.events import Button, Event, Fix, FixMode, Press, Tick
@@ -89,6 +90,7 @@ class WorkoutSession:
     # -- the one entry point ---------------------------------------------------
 
     def step(self, event: Event) -> Status:
+        event = guard_event(event, self.last_fix_t_s)  # NaN, impossible or mistimed fields never get in
         sounds: list[Cue] = []
         new_splits: list[Split] = []
         new_records: list[RepRecord] = []

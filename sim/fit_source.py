@@ -102,6 +102,9 @@ def track_from_fit(data: bytes, path: str | Path) -> Track:
         raise TrackError(f"{p}: cut short in message {message + 1} (byte {e.offset}); {EXPECTED} copied whole") from None
     except fitdecode.FitParseError as e:
         raise TrackError(f"{p}, message {message + 1}: {e}; {EXPECTED}") from None
+    except (AssertionError, TypeError, ValueError, IndexError, KeyError) as e:
+        # fitdecode's own checks on a damaged file surface as these, not as its FitError
+        raise TrackError(f"{p}, message {message + 1}: damaged ({type(e).__name__}: {e}); {EXPECTED} as the watch wrote it") from None
     if len(fixes) < 2:
         raise TrackError(f"{p}: no track to replay ({len(fixes)} positioned record{'s' * (len(fixes) != 1)}); {EXPECTED} with GPS positions")
     name = p.name.removesuffix(".gz").removesuffix(".fit").removesuffix(".FIT")

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("ci", max_examples=300, derandomize=True, **_COMMON)
 settings.register_profile("fuzz", max_examples=5000, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-# For a property marked xfail (a known bug in another module): find it, do not shrink it.
-NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import tests.property.profiles  # noqa: F401  (selects the ci or fuzz profile)
-from tests.property.profiles import NO_SHRINK
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -262,11 +261,6 @@ def test_any_tcx_is_a_replayable_track_or_one_track_error(data: bytes) -> None:
     _recording_or_one_error(data)
 
 
-@pytest.mark.xfail(
-    reason="sim/fit_source.py (issue 11's) lets fitdecode's own AssertionError, TypeError and "
-    "ValueError out of a damaged FIT; they need catching there as a TrackError", strict=False,
-)
-@settings(max_examples=100, phases=NO_SHRINK)  # known to fail: no time spent shrinking
 @given(st.one_of(
     damaged_bytes(_mile_recordings()[0]),
     st.binary(max_size=200).map(lambda b: b"\x0e\x10\x00\x00\x00\x00\x00\x00.FIT" + b),
