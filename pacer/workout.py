@@ -191,8 +191,8 @@ def standing_start_elapsed_s(dist_m: float, distance_m: float, target_s: float,
         return dist_m * target_s / distance_m
     v = a * (target_s - disc ** 0.5)
     ramp_m = v * v / (2 * a)
-    if dist_m < ramp_m:
-        return (2 * dist_m / a) ** 0.5
+    if dist_m < ramp_m:  # GNSS noise can put the bike a little behind its rep's start
+        return (2 * max(dist_m, 0.0) / a) ** 0.5
     return dist_m / v + v / (2 * a)
 
 

@@ -158,3 +158,11 @@ def test_a_standing_start_schedule_reaches_the_distance_at_the_goal():
     ramp_m = v * v / (2 * START_ACCEL_MPS2)
     assert standing_start_elapsed_s(ramp_m / 2, 400.0, 70.0) == pytest.approx((ramp_m / START_ACCEL_MPS2) ** 0.5)
     assert standing_start_speed_mps(ramp_m / 4, 400.0, 70.0) == pytest.approx(v / 2)
+
+
+def test_a_rep_reads_its_schedule_from_behind_its_start_as_time_zero():
+    """Found by the property suite: GNSS noise can put the bike behind its rep's start
+    (a negative distance), and the standing-start schedule took a square root of it."""
+    from pacer.workout import standing_start_elapsed_s
+
+    assert standing_start_elapsed_s(-1.5, 400.0, 70.0) == 0.0
