@@ -9,6 +9,7 @@ because where a runner goes and how fast are independent choices.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,31 +151,41 @@ def offset_path(
     return east, north, stretch, course
 
 
+def _meander(
+    length_m: float, rng: np.random.Generator, straight_m: tuple[float, float],
+    corner: Callable[[np.random.Generator], Arc], lean_deg: float,
+) -> tuple[Leg, ...]:
+    """Straights and corners until `length_m`; each corner turns back toward the start
+    heading once the course has turned more than `lean_deg` away from it, so it
+    meanders instead of spiralling and stays near its origin."""
+    legs: list[Leg] = []
+    heading_deg = 0.0
+    total_m = 0.0
+    while total_m < length_m:
+        straight = Straight(float(rng.uniform(*straight_m)))
+        arc = corner(rng)
+        sign = -1.0 if heading_deg > lean_deg else 1.0 if heading_deg < -lean_deg else float(rng.choice([-1.0, 1.0]))
+        arc = Arc(arc.radius_m, sign * arc.turn_deg)
+        heading_deg += arc.turn_deg
+        legs += [straight, arc]
+        total_m += straight.length_m + arc.length_m
+    return tuple(legs)
+
+
+def _road_corner(rng: np.random.Generator) -> Arc:
+    if rng.random() < 0.3:
+        return Arc(float(rng.uniform(20.0, 40.0)), 90.0)
+    return Arc(float(rng.uniform(80.0, 200.0)), float(rng.uniform(10.0, 40.0)))
+
+
 def random_road(
     length_m: float, rng: np.random.Generator, straight_m: tuple[float, float] = (150.0, 900.0)
 ) -> tuple[Leg, ...]:
     """A long plausible road course (a marathon's): straights of 150-900 m joined
     by gentle bends (R 80-200 m, 10-40 deg) or junction turns (R 20-40 m, 90 deg).
     Shorter straights (`straight_m`) make a town road with more corners a km.
-
-    Turns lean back toward the start heading, so the course meanders instead of
-    spiralling, and stays within a few tens of km of its origin.
     """
-    legs: list[Leg] = []
-    heading_deg = 0.0
-    total_m = 0.0
-    while total_m < length_m:
-        straight = Straight(float(rng.uniform(*straight_m)))
-        if rng.random() < 0.3:
-            arc = Arc(float(rng.uniform(20.0, 40.0)), 90.0)
-        else:
-            arc = Arc(float(rng.uniform(80.0, 200.0)), float(rng.uniform(10.0, 40.0)))
-        sign = -1.0 if heading_deg > 30.0 else 1.0 if heading_deg < -30.0 else float(rng.choice([-1.0, 1.0]))
-        arc = Arc(arc.radius_m, sign * arc.turn_deg)
-        heading_deg += arc.turn_deg
-        legs += [straight, arc]
-        total_m += straight.length_m + arc.length_m
-    return tuple(legs)
+    return _meander(length_m, rng, straight_m, _road_corner, 30.0)
 
 
 def out_and_back(legs: tuple[Leg, ...], gap_m: float = 10.0) -> tuple[Leg, ...]:
@@ -190,26 +201,18 @@ def out_and_back(legs: tuple[Leg, ...], gap_m: float = 10.0) -> tuple[Leg, ...]:
     return tuple(legs) + tuple(back)
 
 
+def _city_corner(rng: np.random.Generator) -> Arc:
+    if rng.random() < 0.75:
+        return Arc(float(rng.uniform(5.0, 12.0)), 90.0)
+    return Arc(float(rng.uniform(10.0, 30.0)), float(rng.uniform(30.0, 60.0)))
+
+
 def random_city(length_m: float, rng: np.random.Generator) -> tuple[Leg, ...]:
     """A city course: blocks of 60-150 m between corners, most of them right angles
     taken tight (R 5-12 m, as a bike turns at a kerb), some 30-60 deg kinks.
 
     The hardest case for a distance filter: a corner every 15-35 s at running
-    pace, each one a place where a constant-velocity model's speed dips. Turns
-    lean back toward the start heading, so the course zigzags like a street grid.
+    pace, each one a place where a constant-velocity model's speed dips. It
+    zigzags like a street grid.
     """
-    legs: list[Leg] = []
-    heading_deg = 0.0
-    total_m = 0.0
-    while total_m < length_m:
-        straight = Straight(float(rng.uniform(60.0, 150.0)))
-        if rng.random() < 0.75:
-            arc = Arc(float(rng.uniform(5.0, 12.0)), 90.0)
-        else:
-            arc = Arc(float(rng.uniform(10.0, 30.0)), float(rng.uniform(30.0, 60.0)))
-        sign = -1.0 if heading_deg > 45.0 else 1.0 if heading_deg < -45.0 else float(rng.choice([-1.0, 1.0]))
-        arc = Arc(arc.radius_m, sign * arc.turn_deg)
-        heading_deg += arc.turn_deg
-        legs += [straight, arc]
-        total_m += straight.length_m + arc.length_m
-    return tuple(legs)
+    return _meander(length_m, rng, (60.0, 150.0), _city_corner, 45.0)
