@@ -120,3 +120,17 @@ def test_json_says_which_speed_the_distance_came_from_and_what_was_rejected(caps
     doc = json.loads(capsys.readouterr().out)
     assert doc["speed_source"] == "doppler"
     assert doc["rejected_fixes"] >= 0 and doc["restarts"] >= 0
+
+
+@pytest.mark.parametrize("argv", [["plan", "5k_20_00"], ["sim", "--json", "--display", "none"]])
+def test_a_reader_that_stops_early_gets_no_traceback(argv):
+    """`pacer plan ... | head`: the pipe closes under pacer, which ends quietly."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "pacer.cli", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before pacer (still importing) writes a byte: its write meets a closed pipe
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and err == "", err
+    assert proc.returncode == 0
