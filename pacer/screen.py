@@ -62,14 +62,7 @@ def _running(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status, p: Displa
     _runs_right(image, WIDTH - 1, _BIG_Y + 1, [(word, MEDIUM)])
     _runs_right(image, WIDTH - 1, _BIG_Y + BIG_H - 8, [(format_duration(s.elapsed_s), MEDIUM)])
 
-    if lost:
-        _band(image, draw, "GPS LOST", style="lost")
-    elif s.advice is Cue.FASTER:
-        _band(image, draw, "FASTER", style="up")
-    elif s.advice is Cue.SLOWER:
-        _band(image, draw, "SLOWER", style="down")
-    else:
-        _band(image, draw, "ON PACE", style="outline")
+    advice_band(image, draw, s)
 
     if s.message:
         _message_line(image, s.message)
@@ -156,6 +149,18 @@ def _top_bar(image: Image.Image, draw: ImageDraw.ImageDraw, left: list[Run], s: 
     chosen = next((v for v in variants if _width(v) <= room), variants[-1])
     _runs_at(image, (1, 1), left, fill)
     _runs_right(image, WIDTH - 1, 1, chosen, fill)
+
+
+def advice_band(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status) -> None:
+    """The band under the big number: GPS LOST, or the standing advice (one for every screen)."""
+    if s.gps is GpsState.LOST:
+        _band(image, draw, "GPS LOST", style="lost")
+    elif s.advice is Cue.FASTER:
+        _band(image, draw, "FASTER", style="up")
+    elif s.advice is Cue.SLOWER:
+        _band(image, draw, "SLOWER", style="down")
+    else:
+        _band(image, draw, "ON PACE", style="outline")
 
 
 def _band(image: Image.Image, draw: ImageDraw.ImageDraw, word: str, style: str) -> None:

@@ -39,6 +39,7 @@ from pacer.screen import (
     _runs_centred,
     _runs_right,
     _top_bar,
+    advice_band,
     delta_text,
 )
 from pacer.status import Cue, GpsState, Status
@@ -71,7 +72,7 @@ def _rep(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status, w: WorkoutVie
         draw_big(image, (_NUM_RIGHT_X - big_width(text), _BIG_Y), text, hollow=lost)
         _runs_right(image, WIDTH - 1, _BIG_Y + 1, [(word, MEDIUM)])
         _runs_right(image, WIDTH - 1, _BIG_Y + BIG_H - 8, [(format_duration(w.step_elapsed_s), MEDIUM)])
-        _advice_band(image, draw, s)
+        advice_band(image, draw, s)
     else:  # unpaced: the clock is the number (time left in a timed rep)
         big = format_duration(w.left_s if w.left_s is not None else w.step_elapsed_s)
         draw_big(image, ((WIDTH - big_width(big)) // 2, _BIG_Y), big, hollow=lost)
@@ -158,17 +159,6 @@ def _done(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status, w: WorkoutVi
 
 
 # --- parts ----------------------------------------------------------------------
-
-
-def _advice_band(image: Image.Image, draw: ImageDraw.ImageDraw, s: Status) -> None:
-    if s.gps is GpsState.LOST:
-        _band(image, draw, "GPS LOST", style="lost")
-    elif s.advice is Cue.FASTER:
-        _band(image, draw, "FASTER", style="up")
-    elif s.advice is Cue.SLOWER:
-        _band(image, draw, "SLOWER", style="down")
-    else:
-        _band(image, draw, "ON PACE", style="outline")
 
 
 def _countdown(left_s: float) -> str:
