@@ -69,3 +69,19 @@ def mile_fixes() -> tuple:
     from sim.gpx_source import load_gpx
 
     return load_gpx(ROOT / "sim" / "tracks" / "mile_road_1hz.gpx").fixes
+
+
+def _needs_gpsd() -> list[pytest.MarkDecorator]:
+    from sim.gpsd_harness import gpsd_binary
+
+    return [
+        pytest.mark.gpsd,
+        pytest.mark.skipif(
+            gpsd_binary() is None and not os.environ.get("CI"),
+            reason="gpsd is not installed (Debian package gpsd; `make test` installs it); in CI this fails instead",
+        ),
+    ]
+
+
+NEEDS_GPSD = _needs_gpsd()
+"""Marks for a test that runs the real gpsd: `pytestmark = NEEDS_GPSD`, or each as a decorator."""

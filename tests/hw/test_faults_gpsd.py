@@ -5,7 +5,6 @@ holds every step, the reason included, and `pacer report` reads it."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -19,20 +18,15 @@ from pacer.config import load_config
 from pacer.events import Fix, Tick
 from pacer.session import Session
 from pacer.status import GpsState, Phase
-from sim.gpsd_harness import gpsd_binary, run_gpsd
+from sim.gpsd_harness import run_gpsd
 from sim.gpx_source import load_gpx
 from sim.nmea_feed import NmeaFeed, epochs_from_fixes
+from tests.conftest import NEEDS_GPSD
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKS, PLANS = ROOT / "sim" / "tracks", ROOT / "sim" / "plans"
 
-pytestmark = [
-    pytest.mark.gpsd,
-    pytest.mark.skipif(
-        gpsd_binary() is None and not os.environ.get("CI"),
-        reason="gpsd is not installed (Debian package gpsd; `make test` installs it)",
-    ),
-]
+pytestmark = NEEDS_GPSD
 
 
 def logged_run_with_fault(tmp_path: Path, fault_on, fault_off):

@@ -19,17 +19,11 @@ import pytest
 from hw.clock import MonotonicClock
 from hw.gpsd_source import GPSD_GONE, GpsdSource
 from pacer.events import Fix, FixMode, Tick
-from sim.gpsd_harness import GpsdDaemon, free_port, gpsd_binary, run_gpsd
+from sim.gpsd_harness import GpsdDaemon, free_port, run_gpsd
 from sim.nmea_feed import NmeaFeed, epochs_from_fixes, epochs_from_log
-from tests.conftest import realdata_dir, realdata_missing
+from tests.conftest import NEEDS_GPSD, realdata_dir, realdata_missing
 
-pytestmark = [
-    pytest.mark.gpsd,
-    pytest.mark.skipif(
-        gpsd_binary() is None and not os.environ.get("CI"),
-        reason="gpsd is not installed (apt-get install gpsd); in CI this fails instead",
-    ),
-]
+pytestmark = NEEDS_GPSD
 
 REALDATA = realdata_dir()  # $PACER_REALDATA, default ../shared/realdata (tests/conftest.py)
 T0_S = 1_700_000_000.0

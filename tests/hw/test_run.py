@@ -4,7 +4,6 @@ screen, starts on a button press, and paces the track to the finish screen."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import gpiozero
@@ -20,19 +19,20 @@ from pacer.errors import ConfigError
 from pacer.screen import render
 from pacer.status import Cue, Phase
 from sim.display import DummyDisplay
-from sim.gpsd_harness import gpsd_binary, run_gpsd
+from sim.gpsd_harness import run_gpsd
 from sim.gpx_source import load_gpx
 from sim.nmea_feed import NmeaFeed, epochs_from_fixes
 
 from pathlib import Path
+from tests.conftest import NEEDS_GPSD
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACK = ROOT / "sim" / "tracks" / "mile_road_1hz.gpx"
 PLAN = (ROOT / "sim" / "plans" / "mile_4_40.toml").read_text()
 
 
-@pytest.mark.gpsd
-@pytest.mark.skipif(gpsd_binary() is None and not os.environ.get("CI"), reason="gpsd is not installed")
+@NEEDS_GPSD[0]
+@NEEDS_GPSD[1]
 def test_ready_then_button_start_then_paced_to_the_finish_screen(mock_pins):
     track = load_gpx(TRACK)
     clock = MonotonicClock()

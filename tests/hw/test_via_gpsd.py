@@ -9,7 +9,6 @@ recover, with the splits still right against the truth.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -22,20 +21,15 @@ from pacer.config import load_config
 from pacer.events import Fix
 from pacer.session import Session
 from pacer.status import Cue, GpsState
-from sim.gpsd_harness import gpsd_binary, run_gpsd
+from sim.gpsd_harness import run_gpsd
 from sim.gpx_source import load_gpx
 from sim.nmea_feed import NmeaFeed, epochs_from_fixes
+from tests.conftest import NEEDS_GPSD
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKS, PLANS = ROOT / "sim" / "tracks", ROOT / "sim" / "plans"
 
-pytestmark = [
-    pytest.mark.gpsd,
-    pytest.mark.skipif(
-        gpsd_binary() is None and not os.environ.get("CI"),
-        reason="gpsd is not installed (Debian package gpsd; `make test` installs it)",
-    ),
-]
+pytestmark = NEEDS_GPSD
 
 
 def sim_json(capsys, track: str, plan: str, *extra: str) -> dict:

@@ -3,7 +3,6 @@ and STOP buttons; and a restart in the middle of a rep that keeps the rep."""
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from pacer.screen import render
 from pacer.status import Cue, Phase
 from sim.clock import SimClock
 from sim.display import DummyDisplay
-from sim.gpsd_harness import gpsd_binary, run_gpsd
+from sim.gpsd_harness import run_gpsd
 from sim.gpx_source import load_gpx, replay_events
 from sim.nmea_feed import NmeaFeed, epochs_from_fixes
+from tests.conftest import NEEDS_GPSD
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACK = ROOT / "sim" / "tracks" / "mile_road_1hz.gpx"  # a steady 4:40 mile: 400 m in about 70 s
@@ -50,8 +50,8 @@ def press(pins, pin: int) -> None:
     pins.pin(pin).drive_high()
 
 
-@pytest.mark.gpsd
-@pytest.mark.skipif(gpsd_binary() is None and not os.environ.get("CI"), reason="gpsd is not installed")
+@NEEDS_GPSD[0]
+@NEEDS_GPSD[1]
 def test_a_workout_runs_through_gpsd_with_lap_and_stop(mock_pins):
     track = load_gpx(TRACK)
     clock = MonotonicClock()

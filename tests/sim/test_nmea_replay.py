@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from pacer.cli import main
 from pacer.events import Fix
-from sim.gpsd_harness import gpsd_binary
+from tests.conftest import NEEDS_GPSD
+
 from recording_files import nmea_log_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MILE_GPX = ROOT / "sim" / "tracks" / "mile_road_1hz.gpx"
 MILE_PLAN = ROOT / "sim" / "plans" / "mile_4_40.toml"
 
-pytestmark = [
-    pytest.mark.gpsd,
-    pytest.mark.skipif(
-        gpsd_binary() is None and not os.environ.get("CI"),
-        reason="gpsd is not installed (Debian package gpsd; `make test` installs it)",
-    ),
-]
+pytestmark = NEEDS_GPSD
 
 
 def sim_json(capsys: pytest.CaptureFixture[str], track: Path) -> dict:
