@@ -1,4 +1,4 @@
-"""What flows into the session: fixes, ticks without a fix, button presses.
+"""What flows into the session: fixes, ticks without a fix, button presses, wheel revolutions.
 
 These are the only inputs of the core. Every event carries its own time `t_s`
 in one timebase, GPS time as Unix seconds, so the core never reads a clock:
@@ -67,4 +67,22 @@ class Press:
     button: Button
 
 
-Event = Fix | Tick | Press
+@dataclass(frozen=True, slots=True)
+class Wheel:
+    """The bike's wheel had turned `revs` times in all when its sensor last saw the magnet, at `t_s`.
+
+    A cumulative count with the time of its last revolution, as a Bluetooth
+    speed sensor reports it (CSC Measurement) and as a magnet on a GPIO pin
+    gives it (one event per pass): a lost notification then loses no
+    revolution, only the time of the ones in between. `t_s` is in the fixes'
+    timebase and may lie before the last fix (a sensor reports a little late).
+    A count lower than the last one is a new count (the sensor was reconnected
+    or reset), never negative distance. `source` is "gpio" or "ble", for the log.
+    """
+
+    t_s: float
+    revs: int
+    source: str = "gpio"
+
+
+Event = Fix | Tick | Press | Wheel

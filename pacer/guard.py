@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from pacer.events import Button, Event, Fix, FixMode, Press, Tick
+from pacer.events import Button, Event, Fix, FixMode, Press, Tick, Wheel
 
 # GPS time as Unix seconds, within what a datetime can hold (years 1 to 9999): a
 # receiver's week-rollover date is still a time, and a log of it still reads back.
@@ -22,6 +22,7 @@ MAX_SPEED_MPS = 50.0  # 180 km/h: no bike pacing a runner goes faster; above it 
 MAX_ALT_M = 100_000.0
 MAX_SATELLITES = 255
 MAX_REASON_CHARS = 40
+MAX_WHEEL_REVS = 1 << 40  # a count beyond this is no wheel's (a 2 m wheel: 2 million km)
 
 
 def is_time(t_s: object) -> bool:
@@ -61,6 +62,11 @@ def guard_event(event: object, last_t_s: float | None) -> Event:
         reason = event.reason if isinstance(event.reason, str) else "no fix"
         clean = Tick(when, reason[:MAX_REASON_CHARS], _satellites(event.satellites))
         return event if clean == event and isinstance(t_s, float) else clean
+    if isinstance(event, Wheel):
+        revs = event.revs
+        if not good_time or isinstance(revs, bool) or not isinstance(revs, int) or not 0 <= revs < MAX_WHEEL_REVS:
+            return Tick(when, "bad wheel")
+        return event if isinstance(t_s, float) else Wheel(when, revs, str(event.source)[:MAX_REASON_CHARS])
     return Tick(when, "bad event")
 
 

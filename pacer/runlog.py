@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 from pacer.config import CoachSettings, Config
 from pacer.errors import PacerError
 from pacer.guard import is_time
-from pacer.events import Button, Event, Fix, FixMode, Press, Tick
+from pacer.events import Button, Event, Fix, FixMode, Press, Tick, Wheel
 from pacer.config import MAX_MARKS
 from pacer.plan import Plan
 from pacer.units import MAX_DISTANCE_M
@@ -28,7 +28,7 @@ from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
 
 FORMAT = "pacer-runlog"
 VERSION = 1
-EVENT_KINDS = ("fix", "tick", "press")
+EVENT_KINDS = ("fix", "tick", "press", "wheel")
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a step is under 1 KiB, a header under 1 MiB (the plan file's text)
 BACKWARD_SLACK_S = 1.0  # a press is stamped a moment after the fix it is logged before
 
@@ -98,6 +98,8 @@ def event_to_dict(event: Event) -> tuple[str, dict[str, Any]]:
         if event.satellites is not None:
             d["satellites"] = event.satellites
         return "tick", d
+    if isinstance(event, Wheel):
+        return "wheel", {"t_s": event.t_s, "revs": event.revs, "source": event.source}
     return "press", {"t_s": event.t_s, "button": event.button.value}
 
 
@@ -155,6 +157,8 @@ def event_from_dict(kind: str, d: dict[str, Any]) -> Event:
         return Tick(t_s=_time(d), reason=_text(d, "reason", "no fix"), satellites=_int(d, "satellites", True))
     if kind == "press":
         return Press(t_s=_time(d), button=Button(d.get("button")))
+    if kind == "wheel":
+        return Wheel(t_s=_time(d), revs=_int(d, "revs"), source=_text(d, "source", "gpio"))
     raise KeyError(kind)
 
 
@@ -195,6 +199,8 @@ def status_to_dict(s: Status) -> dict[str, Any]:
         d["last_split"] = s.last_split.index
     if s.message:
         d["message"] = s.message
+    if s.wheel is not None:
+        d["wheel"] = s.wheel
     return d
 
 
@@ -219,6 +225,7 @@ def status_from_dict(d: dict[str, Any], t_s: float, plan: Plan, splits: dict[int
         sounds=tuple(Cue(c) for c in sounds), new_splits=new,
         last_split=splits.get(_int(d, "last_split")) if "last_split" in d else None,  # shuffled: unknown yet
         message=_text(d, "message", ""),
+        wheel=_text(d, "wheel", "") or None,
     )
 
 

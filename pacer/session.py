@@ -7,17 +7,19 @@ device, so the Pi, the simulator and the tests drive the very same object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pacer.coach import AdviceState, advise, needed_speed_mps, projected_delta_s, tolerance_s
 from pacer.config import Config
-from pacer.events import Button, Event, Fix, FixMode, Press, Tick
+from pacer.events import Button, Event, Fix, FixMode, Press, Tick, Wheel
 from pacer.filter import Estimator, FilterSettings, SpeedSmoother
 from pacer.guard import guard_event
 from pacer.route import make_route
 from pacer.split_timing import LAG_S, DistanceHistory
 from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
+from pacer.wheel import WheelSettings
+from pacer.wheel_route import WheelRoute, wheel_route
 
 StartMode = Literal["first_fix", "button", "moving"]
 
@@ -36,12 +38,17 @@ class Session:
         config: Config,
         start: StartMode = "first_fix",
         filter_settings: FilterSettings = FilterSettings(),
+        wheel: WheelSettings | None = None,
     ) -> None:
         self.config = config
         self.plan = config.plan
         self.start_mode = start
         self.estimator = Estimator(filter_settings)
         self.route = make_route(config.route, self.estimator, self.plan.distance_m)  # free or track
+        self.wheel: WheelRoute | None = None  # a wheel sensor: its odometer over the GPS route (issue 14)
+        if wheel is not None:
+            self.wheel = wheel_route(self.route, self.estimator, wheel, config.route)
+            self.route = self.wheel
         self.shown_speed = SpeedSmoother()
         self.tol_s = tolerance_s(self.plan, config.coach)
         self.phase = Phase.READY
@@ -74,9 +81,11 @@ class Session:
             self._on_tick(event, sounds)
         elif isinstance(event, Press):
             self._on_press(event, sounds, new_splits)
+        elif isinstance(event, Wheel) and self.wheel is not None:
+            self.wheel.on_wheel(event)  # progress moves at the next fix; the screen's at once (dist_at)
         if self.pending:
             self._resolve(event.t_s, sounds, new_splits, flush=False)
-        return self._status(event.t_s, sounds, new_splits)
+        return self._with_wheel(self._status(event.t_s, sounds, new_splits))
 
     def close(self, t_s: float) -> Status:
         """The source has ended (a replay's last point): time every mark already passed
@@ -85,7 +94,7 @@ class Session:
         new_splits: list[Split] = []
         if self.pending:
             self._resolve(t_s, sounds, new_splits, flush=True)
-        return self._status(t_s, sounds, new_splits)
+        return self._with_wheel(self._status(t_s, sounds, new_splits))
 
     def start(self, t_s: float) -> None:
         """Start the run at `t_s` (GPS time): distance counts from here."""
@@ -229,6 +238,9 @@ class Session:
         if self.phase == Phase.FINISHED:
             return self.last.dist_m
         return self.route.dist_at(t_s) - self.start_dist_m
+
+    def _with_wheel(self, status: Status) -> Status:
+        return status if self.wheel is None else replace(status, wheel=self.wheel.wheel_state)
 
     def _status(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
         plan = self.plan

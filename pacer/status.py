@@ -98,6 +98,7 @@ class Status:
     last_split: Split | None = None  # the latest split passed, for the screen
     message: str = ""  # a short fault or state note for the screen ("gpsd gone")
     workout: WorkoutView | None = None  # a workout's phase and reps (pacer/workout_status.py); None otherwise
+    wheel: str | None = None  # the wheel sensor: "ok", "lost"; None when no wheel is fitted
 
     @property
     def dist_to_next_m(self) -> float | None:

@@ -1,0 +1,338 @@
+"""Progress from the wheel, checked by GPS all along: the Route the session gets when a wheel is fitted.
+
+It wraps the GPS route (free or track, pacer/route.py) and keeps it running
+beside the wheel, as the check and the fallback:
+
+- free: progress is the wheel's revolutions times the circumference
+  (pacer/wheel_circumference.py: the ride's start value weighed against the
+  GPS distance over the revolutions so far), plus the GPS distance of every
+  stretch the wheel was not trusted. A new circumference estimate rescales
+  every trusted revolution, so a wheel that started 2 % off is right again
+  everywhere once the estimate is, not only from then on.
+- track: progress stays the runner's lane-1 distance on the oval (the bike's
+  lane and bends make the wheel's distance another path's); whole laps of
+  known length (the bike's lane) calibrate the circumference.
+
+The wheel is never trusted blindly. A sensor quiet for `lost_after_s` (and
+four revolutions' time) while GPS says the bike moves is lost; a wheel whose
+distance over the last WINDOW_S disagrees with the GPS distance beyond what
+their noise explains, twice running, slips (or counts wrong): both are
+dropped, and the suspect stretch is given back to GPS, so a fault drags the
+distance only by what it did before the first suspicion. The wheel is taken
+back after RETRUST_S of agreement.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from typing import Any
+
+from pacer.config import RouteSettings
+from pacer.events import Fix, Wheel
+from pacer.filter import Estimator
+from pacer.oval import LANE1_RADIUS_M, LAP_M, lane_centre_radius_m
+from pacer.plan import Plan
+from pacer.route import Route
+from pacer.wheel import WheelOdometer, WheelSettings
+from pacer.wheel_circumference import Circumference, CircumferenceEstimate
+from pacer.wheel_spans import StraightSpans
+
+END_SIGMA_DOPPLER_M = 3.0  # the GPS distance's error at a span's end, with a trusted speed
+END_SIGMA_STRAIGHT_M = 2.5  # a straight stretch's end fix, along the stretch (pacer/wheel_spans.py)
+END_SIGMA_LAP_M = 1.5  # a lap's ends on the oval (the along-track error of a projected position)
+WINDOWS_S = (8.0, 60.0)  # the wheel and GPS compared over these: a gross fault at once, a slip of a few % in a minute
+SUSPECT_MIN_M = 4.0  # a disagreement under this is never suspect
+SUSPECT_SIGMAS = 4.0  # ... nor under this many of its usual size
+RETRUST_S = 10.0  # a dropped wheel is taken back after agreeing this long
+
+
+class WheelRoute:
+    """Route protocol over a GPS route, plus `on_wheel(event)` and `wheel_state`."""
+
+    def __init__(self, inner: Route, estimator: Estimator, settings: WheelSettings,
+                 track_laps_m: tuple[float, float] | None = None) -> None:
+        self.inner = inner
+        self.est = estimator
+        self.s = settings
+        self.track_laps_m = track_laps_m  # (lane-1 lap, the bike's lap) on a track with a known lane
+        self.odo = WheelOdometer()
+        self.circ = CircumferenceEstimate(Circumference(settings.circumference_m, settings.circumference_sigma_m))
+        self.state = "ok"  # ok, suspect, lost, slipping: trusted from the start, until found out
+        self.trusted_once = True
+        self.w_used = 0.0  # trusted revolutions since the start
+        self.g_other = 0.0  # GPS metres of the stretches without the wheel
+        self.last: tuple[float, float, float] | None = None  # (t, ref_m, revs) at the last fix
+        self.span0: tuple[float, float] | None = None  # (ref_m, revs) where the open calibration span began
+        self.steps: collections.deque[tuple[float, float, float, bool]] = collections.deque()  # (t, dW, dR, used wheel)
+        self.resid_var = [2.0**2, 4.0**2]  # per window: the usual size of wheel minus GPS
+        self.var_t_s = [-math.inf, -math.inf]  # when each was last learnt from
+        self.suspect_since: float | None = None
+        self.suspect_window_s = 0.0  # the longest window that disagreed: how far back to give to GPS
+        self.agree_since: float | None = None
+        self.drops: list[dict[str, Any]] = []
+        self.lap_anchor: tuple[float, float] | None = None  # track: (lane-1 m, revs) where lap counting began
+        self.laps_used = 0
+        self.straights = StraightSpans()  # without a trusted speed: straight stretches calibrate
+        self.straight_spans = 0
+
+    # -- wheel events ----------------------------------------------------------
+
+    def on_wheel(self, event: Wheel) -> None:
+        self.odo.add(event)
+
+    @property
+    def wheel_state(self) -> str:
+        """"ok" while the wheel gives the distance (or is about to), "lost" otherwise: for the screen."""
+        return "ok" if self.state in ("ok", "suspect") else "lost"
+
+    @property
+    def trusted(self) -> bool:
+        return self.state in ("ok", "suspect")
+
+    # -- per fix ---------------------------------------------------------------
+
+    def update(self, fix: Fix) -> None:
+        self.inner.update(fix)
+        t = fix.t_s
+        ref = self.inner.dist_m
+        revs = self.odo.revs_at(t)
+        if self.last is None:
+            self.last = (t, ref, revs)
+            return
+        d_w, d_r = revs - self.last[2], ref - self.last[1]
+        self.last = (t, ref, revs)
+        self._judge(t, d_w, d_r)
+        used = self.trusted
+        if used:
+            self.w_used += d_w
+        else:
+            self.g_other += d_r
+        self.steps.append((t, d_w, d_r, used))
+        while self.steps and self.steps[0][0] < t - 2 * WINDOWS_S[-1]:
+            self.steps.popleft()
+        self._calibrate(fix, ref, revs)
+
+    def _judge(self, t: float, d_w: float, d_r: float) -> None:
+        """Lost, slipping, suspect or ok: from the quiet time and the last WINDOW_S against GPS."""
+        c = self.circ.current.metres
+        v = self.est.speed_mps
+        moving = v >= self.s.moving_mps
+        quiet = self.odo.quiet_s(t)
+        if moving and quiet > max(self.s.lost_after_s, 4.0 * c / v):
+            if self.state in ("ok", "suspect"):
+                self._drop(t, "lost", since_s=t - quiet)
+            self.agree_since = None
+            return
+        if not self.odo.times:
+            return
+        agree = True
+        worst = 0.0  # the longest window that disagrees
+        for k, window_s in enumerate(WINDOWS_S):
+            resid = self._window_resid(t, d_w, d_r, c, window_s)
+            if resid is None:
+                continue
+            # beside the usual scatter, what the circumference's own uncertainty allows over the window
+            scale_m = self.circ.current.sigma_m * self._window_revs(t, d_w, window_s)
+            limit = max(SUSPECT_MIN_M, SUSPECT_SIGMAS * math.hypot(math.sqrt(self.resid_var[k]), scale_m))
+            if abs(resid) > limit:
+                agree, worst = False, window_s
+            elif self.state == "ok" and moving and t - self.var_t_s[k] >= 0.5 * window_s:
+                # learnt from windows that barely overlap, so a slow slip cannot teach it its own size
+                self.var_t_s[k] = t
+                self.resid_var[k] += 0.1 * (min(resid * resid, 4 * self.resid_var[k]) - self.resid_var[k])
+        if self.state == "ok":
+            if not agree:
+                self.state, self.suspect_since, self.suspect_window_s = "suspect", t, worst
+            return
+        if self.state == "suspect":
+            self.suspect_window_s = max(self.suspect_window_s, worst)
+            if agree:
+                self.state, self.suspect_since = "ok", None
+            elif t - (self.suspect_since or t) >= 2.0:
+                self._drop(t, "slipping", since_s=(self.suspect_since or t) - self.suspect_window_s)
+            return
+        # waiting, lost, slipping: take it (back) after agreeing for long enough while moving
+        if agree and moving and quiet < self.s.lost_after_s:
+            self.agree_since = t if self.agree_since is None else self.agree_since
+            if t - self.agree_since >= (RETRUST_S if self.trusted_once else 0.0):
+                self.state = "ok"
+                self.trusted_once = True
+                self.agree_since = None
+                self.span0 = None
+        else:
+            self.agree_since = None
+
+    def _window_resid(self, t: float, d_w: float, d_r: float, c: float, window_s: float) -> float | None:
+        """Wheel metres minus GPS metres over the last `window_s` (this step included), or None
+        when the wheel was not in use over all of it."""
+        w = d_w
+        r = d_r
+        start = t
+        for st, sw, sr, used in reversed(self.steps):
+            if st <= t - window_s:
+                break
+            if not used and self.trusted:
+                return None
+            w += sw
+            r += sr
+            start = st
+        if t - start < 0.5 * window_s:
+            return None
+        return c * w - r
+
+    def _window_revs(self, t: float, d_w: float, window_s: float) -> float:
+        return d_w + sum(sw for st, sw, _, _ in self.steps if st > t - window_s)
+
+    def _drop(self, t: float, why: str, since_s: float) -> None:
+        """Stop using the wheel; what it added since `since_s` is replaced by the GPS distance."""
+        was_used = self.state in ("ok", "suspect")
+        self.state = why
+        self.suspect_since = None
+        self.agree_since = None
+        if not was_used:
+            return
+        self.circ.close_open()
+        self.span0 = None
+        self.lap_anchor = None
+        given_back = 0.0
+        for i, (st, sw, sr, used) in enumerate(self.steps):
+            if st > since_s and used:
+                self.w_used -= sw
+                self.g_other += sr
+                self.steps[i] = (st, sw, sr, False)
+                given_back += sw
+        self.drops.append({"t_s": round(t, 3), "why": why, "revs_given_back": round(given_back, 2)})
+
+    def _calibrate(self, fix: Fix, ref: float, revs: float) -> None:
+        """Whole laps (track); else the GPS distance with a trusted speed, straight stretches without."""
+        if self.state != "ok" or not self.est.started:
+            if self.state != "suspect":
+                self.straights.reset()
+            return
+        if self.track_laps_m is not None:
+            self._calibrate_laps(ref, revs)
+            return
+        if not self.est.speed_trusted:
+            if self.span0 is not None:  # a trusted speed no longer: its span is done
+                self.circ.close_open()
+                self.span0 = None
+            if self.est.plane is not None:
+                x, y = self.est.plane.to_xy(fix.lat_deg, fix.lon_deg)
+                span = self.straights.add(fix.t_s, x, y, revs)
+                if span is not None:
+                    self.circ.add_span(span[0], span[1], END_SIGMA_STRAIGHT_M)
+                    self.straight_spans += 1
+            return
+        self.straights.reset()
+        if self.span0 is None:
+            if self.est.speed_mps >= self.s.moving_mps:
+                self.span0 = (ref, revs)
+            return
+        self.circ.set_open(ref - self.span0[0], revs - self.span0[1], END_SIGMA_DOPPLER_M)
+
+    def _calibrate_laps(self, ref: float, revs: float) -> None:
+        assert self.track_laps_m is not None
+        lap1, lap_bike = self.track_laps_m
+        if lap_bike <= 0.0 or not getattr(self.inner, "started", False):  # no lane given: no known lap
+            return
+        if self.lap_anchor is None:
+            if self.est.speed_mps >= self.s.moving_mps:
+                self.lap_anchor = (ref, revs)
+                self.laps_used = 0
+            return
+        r0, w0 = self.lap_anchor
+        laps = int((ref - r0) // lap1)
+        if laps <= self.laps_used or self.steps_ref_before() is None:
+            return
+        # the revolutions where the lane-1 distance passed the lap, between this fix and the last
+        prev_ref, prev_revs = self.steps_ref_before()  # type: ignore[misc]
+        target = r0 + laps * lap1
+        f = (target - prev_ref) / (ref - prev_ref) if ref > prev_ref else 1.0
+        at = prev_revs + min(max(f, 0.0), 1.0) * (revs - prev_revs)
+        self.circ.set_open(laps * lap_bike, at - w0, END_SIGMA_LAP_M)
+        self.laps_used = laps
+
+    def steps_ref_before(self) -> tuple[float, float] | None:
+        """(ref_m, revs) at the fix before this one."""
+        if self.last is None or not self.steps:
+            return None
+        _, d_w, d_r, _ = self.steps[-1]
+        return self.last[1] - d_r, self.last[2] - d_w
+
+    # -- the session's questions -----------------------------------------------
+
+    def begin(self, t_s: float) -> float:
+        self.inner.begin(t_s)
+        self.w_used = self.g_other = 0.0
+        if self.last is not None:
+            if self.trusted:
+                self.w_used = -(self.odo.revs_at(t_s) - self.last[2])
+            else:
+                self.g_other = -(self.inner.dist_at(t_s) - self.last[1])
+        return 0.0
+
+    @property
+    def dist_m(self) -> float:
+        if self.track_laps_m is not None:
+            return self.inner.dist_m
+        return self.circ.current.metres * self.w_used + self.g_other
+
+    @property
+    def speed_mps(self) -> float:
+        if self.track_laps_m is not None or not self.trusted or self.last is None:
+            return self.inner.speed_mps
+        return self.circ.current.metres * self.odo.rate_rps(self.last[0])
+
+    def dist_at(self, t_s: float) -> float:
+        if self.track_laps_m is not None:
+            return self.inner.dist_at(t_s)
+        if self.last is None:
+            return self.dist_m
+        if self.trusted:
+            return self.dist_m + self.circ.current.metres * max(0.0, self.odo.revs_at(t_s) - self.last[2])
+        return self.dist_m + self.inner.dist_at(t_s) - self.inner.dist_m
+
+    def laps_m(self, plan: Plan) -> tuple[float, ...]:
+        return self.inner.laps_m(plan)
+
+    def describe(self) -> dict[str, Any]:
+        doc = dict(self.inner.describe())
+        doc["wheel"] = self.wheel_summary()
+        return doc
+
+    def wheel_summary(self) -> dict[str, Any]:
+        """What `--json` says of the wheel: its source and state, the circumference used and how sure."""
+        cur = self.circ.current
+        measured = self.circ.measured
+        return {
+            "source": self.s.source,
+            "state": self.state,
+            "progress_from": "wheel" if self.track_laps_m is None and self.trusted else "gps",
+            "circumference_m": round(cur.metres, 5),
+            "circumference_sigma_m": round(cur.sigma_m, 5),
+            "circumference_start_m": round(self.circ.start.metres, 5),
+            "circumference_start_sigma_m": round(self.circ.start.sigma_m, 5),
+            "start_rejected": self.circ.start_rejected,
+            "measured_m": None if measured is None else round(measured.metres, 5),
+            "calibrated_by": "laps" if self.track_laps_m is not None else "gps",
+            "straight_spans": self.straight_spans,
+            "revs": round(self.odo.revs, 1),
+            "events": self.odo.events,
+            "drops": self.drops,
+        }
+
+    def end_circumference(self) -> Circumference:
+        """The circumference to keep for the next ride: the evidence so far, the open span included."""
+        return self.circ.current
+
+
+def wheel_route(inner: Route, estimator: Estimator, settings: WheelSettings, route: RouteSettings) -> WheelRoute:
+    """The wheel over the GPS route; on a track with a known lane, whole laps calibrate it."""
+    laps = None
+    if route.mode == "track":
+        bike_lap = 0.0  # the bike's lane unknown (a fitted oval): its lap is not known, no calibration
+        if route.lane is not None:
+            bike_lap = LAP_M + 2 * math.pi * (lane_centre_radius_m(route.lane) - LANE1_RADIUS_M)
+        laps = (LAP_M, bike_lap)
+    return WheelRoute(inner, estimator, settings, laps)
