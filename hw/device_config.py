@@ -6,11 +6,15 @@ kept out of pacer/config.py because only the Pi world reads it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pacer.config import Config
 from pacer.errors import ConfigError
+from pacer.wheel import DEFAULT_CIRCUMFERENCE_M
+
+_MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class DeviceConfig:
     button_pin: int | None = None  # one button: short = start/lap, long = stop
     light: dict[str, int] | None = None  # the runner's RGB LED: {red = 5, green = 6, blue = 13} (BCM); None: none fitted
     light_brightness: float = 1.0  # 0..1: full for daylight, lower at dusk
+    wheel_pin: int | None = None  # a magnet sensor (hall or reed) on this BCM pin, pulled up, low at the magnet
+    wheel_ble: str | None = None  # a Bluetooth speed sensor (CSC): its address "AA:BB:CC:DD:EE:FF", or "auto"
+    wheel_circumference: float = DEFAULT_CIRCUMFERENCE_M  # metres; refined every ride (wheel.json beside the logs)
 
 
 _CHOICES = {
@@ -67,6 +74,18 @@ def device_config(config: Config) -> DeviceConfig:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
                 raise ConfigError(f"{where}: expected a number above 0 and at most 1 (1 = full, for daylight), got {value!r}")
             value = float(value)
+        elif key == "wheel_pin":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ConfigError(f"{where}: expected the BCM pin of the wheel's magnet sensor, such as 24, got {str(value)[:40]!r}")
+        elif key == "wheel_ble":
+            if not isinstance(value, str) or not (value == "auto" or _MAC.match(value)):
+                raise ConfigError(f"{where}: expected the speed sensor's Bluetooth address such as \"AA:BB:CC:DD:EE:FF\" "
+                                  f"(bluetoothctl devices lists it) or \"auto\", got {str(value)[:40]!r}")
+        elif key == "wheel_circumference":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 3.5:
+                raise ConfigError(f"{where}: expected the wheel's circumference in metres, 0.5 to 3.5 "
+                                  f"(2.105 for a 700x25C), got {str(value)[:40]!r}")
+            value = float(value)
         elif key == "button_pin":
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{where}: expected a BCM pin number, got {value!r}")
@@ -76,7 +95,30 @@ def device_config(config: Config) -> DeviceConfig:
             raise ConfigError(f"{where}: expected {type(expected).__name__}, got {str(value)[:40]!r}")
         _check_range(key, value, where)
         values[key] = value
+    _check_wheel(values, config)
     return DeviceConfig(**values)
+
+
+def _check_wheel(values: dict[str, Any], config: Config) -> None:
+    """One wheel sensor, on a pin nothing else uses."""
+    where = f"{config.source_path}: device"
+    if values.get("wheel_pin") is not None and values.get("wheel_ble") is not None:
+        raise ConfigError(f"{where}.wheel_ble: a wheel sensor is already on device.wheel_pin; expected one of the two")
+    pin = values.get("wheel_pin")
+    if pin is None:
+        return
+    defaults = DeviceConfig()
+    taken: dict[str, int] = {}
+    if values.get("buzzer", defaults.buzzer) != "none":
+        taken["buzzer_pin"] = values.get("buzzer_pin", defaults.buzzer_pin)
+    if values.get("button_pin") is not None:
+        taken["button_pin"] = values["button_pin"]
+    else:
+        taken.update({f"buttons.{k}": v for k, v in values.get("buttons", defaults.buttons).items()})
+    taken.update({f"light.{k}": v for k, v in (values.get("light") or {}).items()})
+    clash = next((k for k, v in taken.items() if v == pin), None)
+    if clash is not None:
+        raise ConfigError(f"{where}.wheel_pin: GPIO{pin} is already device.{clash}; expected a free BCM pin")
 
 
 # What each number may be, so a NaN rate or a pin of 10**400 is one line here and
@@ -90,6 +132,7 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "contrast": (0, 255, "0 to 255"),
     "buzzer_pin": (0, 27, "a BCM pin, 0 to 27"),
     "button_pin": (0, 27, "a BCM pin, 0 to 27"),
+    "wheel_pin": (0, 27, "a BCM pin, 0 to 27"),
 }
 
 

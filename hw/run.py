@@ -12,6 +12,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from pacer.clock import Clock
@@ -42,6 +43,7 @@ class DeviceRun:
     statuses: int = 0
     final: Status | None = None
     splits: list[Any] = field(default_factory=list)
+    wheel: dict[str, Any] | None = None  # the wheel's summary at the end (source, state, circumference)
 
 
 class FrameGate:
@@ -97,11 +99,16 @@ def run_device(
     stop: threading.Event | None = None,
     finish_hold_s: float = 5.0,
     recorder: Any = None,
+    wheel: Any = None,
+    wheel_store_dir: Path | None = None,
 ) -> DeviceRun:
     """Run until the finish has been shown `finish_hold_s`, the source ends, or `stop` is set.
 
     `recorder` (hw.recorder.DeviceRecorder) logs every step and may resume a cut-off run.
+    `wheel` is a wheel sensor's source (default: from [device] wheel_pin / wheel_ble);
+    its circumference is read from and kept in `wheel_store_dir` (hw/wheel_store.py).
     """
+    from hw.wheel_store import wheel_settings
     from hw.clock import MonotonicClock
 
     clock = clock or MonotonicClock()
@@ -116,7 +123,9 @@ def run_device(
     light = light if light is not None else _open_light(dev)
     buttons = buttons if buttons is not None else _open_buttons(dev, gps_time)
     notify = notify or (lambda _msg: None)
-    session: Any = make_session(config, dev.start)  # type: ignore[arg-type]  # a workout's, or a run's
+    wheel_start = wheel_settings(dev, wheel_store_dir)
+    wheel = wheel if wheel is not None else _open_wheel(dev, gps_time) if wheel_start is not None else _NoPart()
+    session: Any = make_session(config, dev.start, wheel=wheel_start)  # type: ignore[arg-type]  # a workout's, or a run's
     if recorder is not None:
         session = recorder.attach(session)
     core = recorder if recorder is not None else None  # a resume swaps the session inside the recorder
@@ -145,6 +154,8 @@ def run_device(
             gps_time.mark(event.t_s)
             for press in buttons.poll():
                 step(press)
+            for revolution in wheel.poll():  # already happened: before the event just read
+                step(revolution)
             step(event)
             notify("WATCHDOG=1")
             if out.final is not None and out.final.phase == Phase.FINISHED:
@@ -157,7 +168,7 @@ def run_device(
         close = getattr(source, "close", None)
         if close:
             close()
-        for part in (buttons, buzzer, light, display):
+        for part in (wheel, buttons, buzzer, light, display):
             try:
                 part.close()
             except Exception as e:  # a part failing to close must not hide the run's result
@@ -166,7 +177,32 @@ def run_device(
             recorder.close()
         notify("STOPPING=1")
     out.splits = list(session.splits)  # a resumed run's splits from before the restart too
+    out.wheel = _keep_wheel(core.session if core else session, dev, wheel_store_dir)
     return out
+
+
+def _open_wheel(dev: DeviceConfig, now_gps_s: Callable[[], float]) -> Any:
+    if dev.wheel_pin is not None:
+        from hw.wheel_gpio import GpioWheelSource
+
+        return GpioWheelSource(dev.wheel_pin, now_gps_s=now_gps_s)
+    from hw.wheel_ble import BleWheelSource
+
+    assert dev.wheel_ble is not None
+    return BleWheelSource(dev.wheel_ble, now_gps_s=now_gps_s)
+
+
+def _keep_wheel(session: Any, dev: DeviceConfig, store_dir: Path | None) -> dict[str, Any] | None:
+    """The wheel's summary; and its circumference, for the next ride, when this one measured it."""
+    route = getattr(session, "wheel", None)
+    if route is None:
+        return None
+    summary: dict[str, Any] = route.wheel_summary()
+    if store_dir is not None and summary.get("measured_m") is not None:
+        from hw.wheel_store import save
+
+        save(store_dir, dev.wheel_circumference, route.end_circumference())
+    return summary
 
 
 def _open_display(dev: DeviceConfig) -> Any:

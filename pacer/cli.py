@@ -212,8 +212,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = load_config(args.config)
     dev = device_config(config)
-    recorder = DeviceRecorder(config, dev.start, log_settings(config))
-    result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm(), recorder=recorder)
+    logs = log_settings(config)
+    recorder = DeviceRecorder(config, dev.start, logs)
+    result = run_device(config, dev, notify=systemd_notifier(), stop=stop_on_sigterm(), recorder=recorder,
+                        wheel_store_dir=logs.dir)  # the wheel's circumference is kept beside the logs
     finished = result.final is not None and result.final.phase.value == "finished"
     if config.workout is not None:
         from pacer.workout_report import reps_table

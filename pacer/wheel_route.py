@@ -42,8 +42,9 @@ END_SIGMA_DOPPLER_M = 3.0  # the GPS distance's error at a span's end, with a tr
 END_SIGMA_STRAIGHT_M = 2.5  # a straight stretch's end fix, along the stretch (pacer/wheel_spans.py)
 END_SIGMA_LAP_M = 1.5  # a lap's ends on the oval (the along-track error of a projected position)
 WINDOWS_S = (8.0, 60.0)  # the wheel and GPS compared over these: a gross fault at once, a slip of a few % in a minute
-SUSPECT_MIN_M = 4.0  # a disagreement under this is never suspect
+SUSPECT_MIN_M = (8.0, 6.0)  # per window: a disagreement under this is never suspect (GPS cuts a corner by metres)
 SUSPECT_SIGMAS = 4.0  # ... nor under this many of its usual size
+SLEW_MPS = 0.5  # a correction of the whole distance is taken in at most this fast
 RETRUST_S = 10.0  # a dropped wheel is taken back after agreeing this long
 
 
@@ -62,6 +63,7 @@ class WheelRoute:
         self.trusted_once = True
         self.w_used = 0.0  # trusted revolutions since the start
         self.g_other = 0.0  # GPS metres of the stretches without the wheel
+        self.corr_m = 0.0  # what of a change of the whole distance is not yet shown (SLEW_MPS)
         self.last: tuple[float, float, float] | None = None  # (t, ref_m, revs) at the last fix
         self.span0: tuple[float, float] | None = None  # (ref_m, revs) where the open calibration span began
         self.steps: collections.deque[tuple[float, float, float, bool]] = collections.deque()  # (t, dW, dR, used wheel)
@@ -101,7 +103,10 @@ class WheelRoute:
             self.last = (t, ref, revs)
             return
         d_w, d_r = revs - self.last[2], ref - self.last[1]
+        dt = t - self.last[0]
         self.last = (t, ref, revs)
+        before = self._target_m()
+        c_before = self.circ.current.metres
         self._judge(t, d_w, d_r)
         used = self.trusted
         if used:
@@ -112,6 +117,12 @@ class WheelRoute:
         while self.steps and self.steps[0][0] < t - 2 * WINDOWS_S[-1]:
             self.steps.popleft()
         self._calibrate(fix, ref, revs)
+        # a new circumference or a stretch given back moves the whole distance: not at once, but
+        # at most SLEW_MPS faster or slower than the bike, so neither screen nor split jumps
+        natural = c_before * d_w if used else d_r
+        self.corr_m -= self._target_m() - (before + natural)
+        step = SLEW_MPS * max(dt, 0.0)
+        self.corr_m -= max(-step, min(step, self.corr_m))
 
     def _judge(self, t: float, d_w: float, d_r: float) -> None:
         """Lost, slipping, suspect or ok: from the quiet time and the last WINDOW_S against GPS."""
@@ -134,7 +145,7 @@ class WheelRoute:
                 continue
             # beside the usual scatter, what the circumference's own uncertainty allows over the window
             scale_m = self.circ.current.sigma_m * self._window_revs(t, d_w, window_s)
-            limit = max(SUSPECT_MIN_M, SUSPECT_SIGMAS * math.hypot(math.sqrt(self.resid_var[k]), scale_m))
+            limit = max(SUSPECT_MIN_M[k], SUSPECT_SIGMAS * math.hypot(math.sqrt(self.resid_var[k]), scale_m))
             if abs(resid) > limit:
                 agree, worst = False, window_s
             elif self.state == "ok" and moving and t - self.var_t_s[k] >= 0.5 * window_s:
@@ -264,7 +275,7 @@ class WheelRoute:
 
     def begin(self, t_s: float) -> float:
         self.inner.begin(t_s)
-        self.w_used = self.g_other = 0.0
+        self.w_used = self.g_other = self.corr_m = 0.0
         if self.last is not None:
             if self.trusted:
                 self.w_used = -(self.odo.revs_at(t_s) - self.last[2])
@@ -272,11 +283,14 @@ class WheelRoute:
                 self.g_other = -(self.inner.dist_at(t_s) - self.last[1])
         return 0.0
 
+    def _target_m(self) -> float:
+        return self.circ.current.metres * self.w_used + self.g_other
+
     @property
     def dist_m(self) -> float:
         if self.track_laps_m is not None:
             return self.inner.dist_m
-        return self.circ.current.metres * self.w_used + self.g_other
+        return self._target_m() + self.corr_m
 
     @property
     def speed_mps(self) -> float:

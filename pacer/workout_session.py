@@ -466,10 +466,11 @@ def with_due_ticks(events: Iterable[Event], due_s: Callable[[], float | None]) -
 
 
 def make_session(config: Config, start: StartMode = "first_fix",
-                 filter_settings: FilterSettings = FilterSettings()) -> Any:
-    """The state machine a config asks for: a workout's, or the continuous run's Session."""
+                 filter_settings: FilterSettings = FilterSettings(), wheel: Any = None) -> Any:
+    """The state machine a config asks for: a workout's, or the continuous run's Session.
+    `wheel` (pacer.wheel.WheelSettings) is for the continuous run; a workout paces on GPS."""
     if config.workout is not None:
         return WorkoutSession(config, start, filter_settings)
     from pacer.session import Session
 
-    return Session(config, start, filter_settings)
+    return Session(config, start, filter_settings, wheel=wheel)
