@@ -33,12 +33,17 @@ def wheel_settings(dev: DeviceConfig, store_dir: Path | None) -> WheelSettings |
         return None
     source = "gpio" if dev.wheel_pin is not None else "ble"
     configured = dev.wheel_circumference
-    share = GUESS_SHARE if configured == DEFAULT_CIRCUMFERENCE_M else MEASURED_SHARE
-    start = Circumference(configured, share * configured)
+    start = configured_start(configured)
     stored = load(store_dir, configured) if store_dir is not None else None
     if stored is not None:
         start = next_ride_start(stored)
     return WheelSettings(start.metres, start.sigma_m, source)
+
+
+def configured_start(configured_m: float) -> Circumference:
+    """The configured circumference and how far off it may be: a table's 2 %, a measured one 1 %."""
+    share = GUESS_SHARE if configured_m == DEFAULT_CIRCUMFERENCE_M else MEASURED_SHARE
+    return Circumference(configured_m, share * configured_m)
 
 
 def load(store_dir: Path, configured_m: float) -> Circumference | None:

@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device (always so for an NMEA log)")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
     p_sim.add_argument("--press", type=_parse_press, action="append", default=[], metavar="T:BUTTON", help="a button the rider pressed, replayed: T seconds from the track's first point, BUTTON start, lap or stop (repeat it)")
+    p_sim.add_argument("--wheel", metavar="WHEEL.csv", help="replay the bike's wheel beside the track: a CSV with a t_s column, one row per revolution, seconds from the track's first point (the generator writes one beside each track); the plan's [device] wheel_circumference is the starting circumference")
     p_sim.add_argument("--log", metavar="FILE.jsonl", help="write the run log (every event and status, as on the bike) to FILE; read it with `pacer report`")
     p_report = sub.add_parser(
         "report",
@@ -176,7 +177,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     config = load_config(plan_path)
     options = SimOptions(
         display=display, speed=args.speed, buzzer=args.buzzer, terminal_run_s=TERMINAL_RUN_S, via_gpsd=args.via_gpsd,
-        log=args.log, presses=tuple(args.press),
+        log=args.log, presses=tuple(args.press), wheel=args.wheel,
     )
     result = run_sim(track_path, config, options)
     if config.workout is not None and not args.json:

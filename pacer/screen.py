@@ -129,12 +129,20 @@ def delta_text(delta_s: float) -> tuple[str, str]:
 
 
 def _gps_variants(s: Status) -> list[list[Run]]:
-    """GPS state, longest form first: the top bar drops the label, then the satellites."""
+    """GPS state, longest form first: the top bar drops the label, then the satellites.
+    With a wheel sensor its state comes first (WHL ok / WHL LOST), shortened before GPS is."""
     if s.gps is GpsState.LOST:
-        return [[("GPS LOST", MEDIUM)], [("NO GPS", MEDIUM)]]
-    state: Run = ("OK" if s.gps is GpsState.OK else "2D", MEDIUM)
-    sats: list[Run] = [] if s.satellites is None else [(f" {s.satellites}", SMALL)]
-    return [[("GPS ", SMALL), state, *sats], [state, *sats], [state]]
+        gps = [[("GPS LOST", MEDIUM)], [("NO GPS", MEDIUM)]]
+    else:
+        state: Run = ("OK" if s.gps is GpsState.OK else "2D", MEDIUM)
+        sats: list[Run] = [] if s.satellites is None else [(f" {s.satellites}", SMALL)]
+        gps = [[("GPS ", SMALL), state, *sats], [state, *sats], [state]]
+    if s.wheel is None:
+        return gps
+    ok = s.wheel == "ok"
+    long: list[Run] = [("WHL ", SMALL), ("ok" if ok else "LOST", MEDIUM), ("  ", SMALL)]
+    short: list[Run] = [("W", SMALL), ("ok" if ok else "--", MEDIUM), (" ", SMALL)]
+    return [long + v for v in gps] + [short + v for v in gps] + gps
 
 
 def _top_bar(image: Image.Image, draw: ImageDraw.ImageDraw, left: list[Run], s: Status,

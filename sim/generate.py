@@ -214,19 +214,30 @@ def write_truth(run: GeneratedRun, path: Path | str, name: str | None = None) ->
     Path(path).write_text(f'{head},\n  "samples": [\n{rows}\n  ]\n}}\n', encoding="utf-8")
 
 
-def write_bundled(out_dir: Path | str = SIM_DIR) -> list[Path]:
-    """Write every bundled track, its truth and every plan they use under
-    `out_dir`/tracks and `out_dir`/plans; return the paths written."""
+WHEEL_ERROR_PCT = 1.5
+"""The bundled wheel files' true circumference against the configured 2.105 m (tyre and load)."""
+
+
+def write_bundled(out_dir: Path | str = SIM_DIR, wheel_error_pct: float = WHEEL_ERROR_PCT,
+                  wheel_dropouts_s: tuple[tuple[float, float], ...] = ()) -> list[Path]:
+    """Write every bundled track, its truth, its wheel's revolutions (sim/wheel_gen.py: the true
+    circumference `wheel_error_pct` off the configured one; `wheel_dropouts_s`, seconds from the
+    first point, with none) and every plan they use under `out_dir`/tracks and `out_dir`/plans;
+    return the paths written."""
     tracks, plans = Path(out_dir) / "tracks", Path(out_dir) / "plans"
     tracks.mkdir(parents=True, exist_ok=True)
     plans.mkdir(parents=True, exist_ok=True)
     written = []
+    from sim.wheel_gen import wheel_truth, write_wheel_csv  # the bike's wheel (issue 14)
+
     for b in BUNDLED:
         run = make_run(b.scenario, b.rate_hz, b.seed)
         gpx_path, truth_path = tracks / f"{b.track}.gpx", tracks / f"{b.track}.truth.json"
+        wheel_path = tracks / f"{b.track}.wheel.csv"
         write_gpx(run, gpx_path)
         write_truth(run, truth_path, b.track)
-        written += [gpx_path, truth_path]
+        write_wheel_csv(wheel_truth(run, wheel_error_pct, dropouts_s=wheel_dropouts_s), wheel_path)
+        written += [gpx_path, truth_path, wheel_path]
     for stem in sorted({SCENARIOS[b.scenario].plan.file_stem for b in BUNDLED}):
         plan_path = plans / f"{stem}.toml"
         plan_path.write_text(PLANS[stem].toml(), encoding="utf-8")
@@ -246,8 +257,19 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=SIM_DIR,
         help="write DIR/tracks/*.gpx, *.truth.json and DIR/plans/*.toml (default: the sim package itself)",
     )
+    parser.add_argument("--wheel-error", type=float, default=WHEEL_ERROR_PCT, metavar="PCT",
+                        help="the wheel files' true circumference, %% off the configured 2.105 m (default: %(default)s)")
+    parser.add_argument("--wheel-dropout", action="append", default=[], metavar="START-END",
+                        help="seconds from the first point without a revolution (a flat sensor battery); repeatable")
     args = parser.parse_args(argv)
-    for path in write_bundled(args.out):
+    dropouts = []
+    for text in args.wheel_dropout:
+        a, _, b = text.partition("-")
+        try:
+            dropouts.append((float(a), float(b)))
+        except ValueError:
+            parser.error(f"--wheel-dropout: expected START-END in seconds such as 300-420, got {text!r}")
+    for path in write_bundled(args.out, args.wheel_error, tuple(dropouts)):
         print(f"{path}  {path.stat().st_size / 1024:.0f} KiB")
     return 0
 

@@ -36,6 +36,7 @@ class SimOptions:
     log: str | None = None  # write the run log (pacer.runlog) to this file
     presses: tuple[tuple[float, str], ...] = ()  # (s from the track's first point, "start"|"lap"|"stop")
     light: bool = True  # the runner's RGB LED (gpiozero RGBLED on mock pins), drawn beside the OLED
+    wheel: str | None = None  # a wheel file (sim/wheel_source.py): revolutions replayed beside the fixes
 
 
 @dataclass
@@ -116,7 +117,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         speed = max(1.0, track.duration_s / options.terminal_run_s) if options.display == "terminal" else math.inf
     clock = SimClock(rate=speed)
     start_mode = "button" if any(b == "start" for _, b in options.presses) else "first_fix"
-    session: Any = _make_session(config, start_mode)
+    wheel_times, wheel_start = _wheel(options, config, nmea is not None)
+    session: Any = _make_session(config, start_mode, wheel_start)
     core = session  # the session itself, under any log wrapper: it says when it is next due
     route = session.route  # free, or the track's placed or fitted oval (reported in the summary)
     log_t0 = (nmea.first_t_s or 0.0) if nmea is not None else track.fixes[0].t_s
@@ -178,7 +180,15 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             with gpsd_events(track.fixes, gpsd_speed) as events:
                 result = replay(_with_presses(events, core, options.presses, first_t), session, SimClock(), sinks)
         else:
-            events = _with_presses(replay_events(track.fixes), core, options.presses, first_t)
+            fix_events: Any = replay_events(track.fixes)
+            if wheel_times is not None:
+                import heapq
+
+                from sim.wheel_source import wheel_events
+
+                revolutions = wheel_events(wheel_times, track.fixes[0].t_s)
+                fix_events = heapq.merge(fix_events, revolutions, key=lambda e: e.t_s)
+            events = _with_presses(fix_events, core, options.presses, first_t)
             result = replay(events, session, clock, sinks)
     finally:
         if progress:
@@ -223,6 +233,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
             ],
         },
     }
+    if getattr(core, "wheel", None) is not None:
+        summary["wheel"] = core.wheel.wheel_summary()  # source, circumference used and how sure
     if light is not None:
         summary["light"] = [{"t_s": round(x.t_s - first_t, 4), "colour": x.name} for x in light.log]
     reps = list(getattr(core, "records", []))
@@ -231,11 +243,33 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     return SimResult(result.splits, result.finished, summary, notes, result.sounds, reps)
 
 
-def _make_session(config: Config, start_mode: str) -> Any:
+def _make_session(config: Config, start_mode: str, wheel: Any = None) -> Any:
     """A workout's state machine for [[workout]] blocks, the continuous Session otherwise."""
     from pacer.workout_session import make_session
 
-    return make_session(config, start_mode)  # type: ignore[arg-type]
+    return make_session(config, start_mode, wheel=wheel)  # type: ignore[arg-type]
+
+
+def _wheel(options: SimOptions, config: Config, nmea: bool) -> tuple[list[float] | None, Any]:
+    """The wheel file's revolutions and what the wheel starts from ([device] wheel_circumference
+    of the plan file, else a 700x25C's 2.105 m, +-2 %); (None, None) without --wheel."""
+    if options.wheel is None:
+        return None, None
+    from pacer.errors import UsageError
+
+    if nmea or options.via_gpsd:
+        raise UsageError("--wheel replays revolutions beside a track's fixes; it cannot go through gpsd "
+                         "(--via-gpsd, or an NMEA log)")
+    if config.workout is not None:
+        raise UsageError("--wheel: a workout paces on GPS alone; replay the wheel with a plan of one run")
+    from hw.device_config import device_config
+    from hw.wheel_store import configured_start
+    from pacer.wheel import WheelSettings
+    from sim.wheel_source import load_wheel_csv
+
+    times = load_wheel_csv(options.wheel)
+    start = configured_start(device_config(config).wheel_circumference)
+    return times, WheelSettings(start.metres, start.sigma_m, "sim")
 
 
 def _with_presses(events: Any, session: Any, presses: tuple[tuple[float, str], ...], first_t: float) -> Any:

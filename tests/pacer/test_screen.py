@@ -120,3 +120,35 @@ def test_delta_of_100_s_or_more_drops_the_decimal_and_caps_at_999() -> None:
     assert delta_text(123.4) == ("+123", "BEHIND")
     assert delta_text(-5000.0) == ("-999", "AHEAD")
 
+
+
+# -- the wheel's state beside GPS (issue 14) ------------------------------------------------
+
+
+def _top_bar(image: Image.Image) -> Image.Image:
+    return image.crop((0, 0, 128, 10))
+
+
+def test_without_a_wheel_the_top_bar_is_as_it_was(make_status: MakeStatus) -> None:
+    a = render(make_status(), DisplayPrefs())
+    b = render(make_status(wheel=None), DisplayPrefs())
+    assert ImageChops.difference(a, b).getbbox() is None
+
+
+def test_the_wheel_state_shows_beside_gps_and_lost_differs_from_ok(make_status: MakeStatus) -> None:
+    plain = render(make_status(), DisplayPrefs())
+    ok = render(make_status(wheel="ok"), DisplayPrefs())
+    lost = render(make_status(wheel="lost"), DisplayPrefs())
+    assert ImageChops.difference(_top_bar(plain), _top_bar(ok)).getbbox() is not None
+    assert ImageChops.difference(_top_bar(ok), _top_bar(lost)).getbbox() is not None
+    below = (0, 10, 128, 64)  # only the top bar changes
+    assert ImageChops.difference(plain.crop(below), ok.crop(below)).getbbox() is None
+
+
+def test_the_ready_screen_has_room_for_the_wheels_long_form(make_status: MakeStatus) -> None:
+    from pacer.screen import _gps_variants
+    from pacer.glyphs import text_width
+
+    variants = _gps_variants(make_status(wheel="lost", phase=Phase.READY))
+    assert variants[0][0][0] == "WHL " and variants[0][1][0] == "LOST"
+    assert sum(text_width(t, f) for t, f in variants[-1]) <= sum(text_width(t, f) for t, f in variants[0])
