@@ -28,6 +28,7 @@ OPTIONAL = {
     "workouts": ("bench.workouts", "run_workouts", {"seeds": 50}, {"seeds": 2}),
     "closed_loop": ("bench.closedloop", "run_closed_loop", {"seeds": 50}, {"seeds": 4}),
     "track": ("bench.track", "run_track", {"seeds": 5}, {"seeds": 1}),
+    "wheel": ("bench.wheel", "run_wheel", {"seeds": 20}, {"seeds": 1, "only": "road 5k 1 Hz positions only, wheel calibrated +2"}),
 }
 
 

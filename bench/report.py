@@ -161,10 +161,13 @@ def render_report(r: dict[str, Any]) -> str:
             lines.append(f"| {name} | {row['device_km']} | {row['pacer_pct']:+.2f} | {row['raw_pct']:+.2f} |")
         lines.append("")
 
-    for name in ("world", "closed_loop", "track", "workouts"):
+    for name in ("world", "closed_loop", "track", "workouts", "wheel"):
         section = r.get(name)
+        if name == "wheel" and section is None:
+            continue  # an older results.json: no wheel section
         title = {"world": "Worlds the generator was not tuned on (issue 9)", "closed_loop": "Closed loop: a virtual rider",
-                 "track": "Track mode beside free mode", "workouts": "Workouts on a track, closed loop"}[name]
+                 "track": "Track mode beside free mode", "workouts": "Workouts on a track, closed loop",
+                 "wheel": "Wheel odometry beside GPS alone (issue 14)"}[name]
         if isinstance(section, dict) and "report_md" in section:
             body = section["report_md"].strip()
             lines += ([] if body.startswith("## ") else [f"## {title}", ""]) + [body, ""]
