@@ -43,7 +43,9 @@ END_SIGMA_STRAIGHT_M = 2.5  # a straight stretch's end fix, along the stretch (p
 END_SIGMA_LAP_M = 1.5  # a lap's ends on the oval (the along-track error of a projected position)
 WINDOWS_S = (8.0, 60.0)  # the wheel and GPS compared over these: a gross fault at once, a slip of a few % in a minute
 SUSPECT_MIN_M = (8.0, 6.0)  # per window: a disagreement under this is never suspect (GPS cuts a corner by metres)
-SUSPECT_SIGMAS = 4.0  # ... nor under this many of its usual size
+SUSPECT_SIGMAS = 4.0
+CLEAR_SHARE = 0.75  # a suspicion ends when every window is back within this share of its limit
+CONFIRM_S = (2.0, 10.0)  # per window: disagreeing this long drops the wheel (GPS's own hiccups pass sooner)  # ... nor under this many of its usual size
 SLEW_MPS = 0.5  # a correction of the whole distance is taken in at most this fast
 RETRUST_S = 10.0  # a dropped wheel is taken back after agreeing this long
 
@@ -75,6 +77,7 @@ class WheelRoute:
         self.drops: list[dict[str, Any]] = []
         self.lap_anchor: tuple[float, float] | None = None  # track: (lane-1 m, revs) where lap counting began
         self.laps_used = 0
+        self.lap_points: list[tuple[float, float]] = []  # (the bike's metres, revolutions) at each lap line
         self.straights = StraightSpans()  # without a trusted speed: straight stretches calibrate
         self.straight_spans = 0
 
@@ -137,7 +140,7 @@ class WheelRoute:
             return
         if not self.odo.times:
             return
-        agree = True
+        agree = clear = True  # clear: well within every limit (a suspicion ends only then)
         worst = 0.0  # the longest window that disagrees
         for k, window_s in enumerate(WINDOWS_S):
             resid = self._window_resid(t, d_w, d_r, c, window_s)
@@ -146,6 +149,8 @@ class WheelRoute:
             # beside the usual scatter, what the circumference's own uncertainty allows over the window
             scale_m = self.circ.current.sigma_m * self._window_revs(t, d_w, window_s)
             limit = max(SUSPECT_MIN_M[k], SUSPECT_SIGMAS * math.hypot(math.sqrt(self.resid_var[k]), scale_m))
+            if abs(resid) > CLEAR_SHARE * limit:
+                clear = False
             if abs(resid) > limit:
                 agree, worst = False, window_s
             elif self.state == "ok" and moving and t - self.var_t_s[k] >= 0.5 * window_s:
@@ -158,9 +163,9 @@ class WheelRoute:
             return
         if self.state == "suspect":
             self.suspect_window_s = max(self.suspect_window_s, worst)
-            if agree:
+            if clear:
                 self.state, self.suspect_since = "ok", None
-            elif t - (self.suspect_since or t) >= 2.0:
+            elif not agree and t - (self.suspect_since or t) >= CONFIRM_S[WINDOWS_S.index(self.suspect_window_s)]:
                 self._drop(t, "slipping", since_s=(self.suspect_since or t) - self.suspect_window_s)
             return
         # waiting, lost, slipping: take it (back) after agreeing for long enough while moving
@@ -251,6 +256,7 @@ class WheelRoute:
             if self.est.speed_mps >= self.s.moving_mps:
                 self.lap_anchor = (ref, revs)
                 self.laps_used = 0
+                self.lap_points = []
             return
         r0, w0 = self.lap_anchor
         laps = int((ref - r0) // lap1)
@@ -261,8 +267,28 @@ class WheelRoute:
         target = r0 + laps * lap1
         f = (target - prev_ref) / (ref - prev_ref) if ref > prev_ref else 1.0
         at = prev_revs + min(max(f, 0.0), 1.0) * (revs - prev_revs)
-        self.circ.set_open(laps * lap_bike, at - w0, END_SIGMA_LAP_M)
         self.laps_used = laps
+        self.lap_points.append((laps * lap_bike, at - w0))
+        self._fit_laps()
+
+    def _fit_laps(self) -> None:
+        """The bike's metres at every lap line against the revolutions there, a straight line fitted:
+        each crossing's along-track error is its own (a lap takes longer than the GNSS wander's
+        memory), so the slope of all of them is twice as sure as the first and last alone."""
+        pts = [(0.0, 0.0)] + self.lap_points
+        if len(pts) < 3:
+            ref, revs = pts[-1]
+            self.circ.set_open(ref, revs, END_SIGMA_LAP_M)
+            return
+        n = len(pts)
+        mw = sum(w for _, w in pts) / n
+        mr = sum(r for r, _ in pts) / n
+        sww = sum((w - mw) ** 2 for _, w in pts)
+        slope = sum((w - mw) * (r - mr) for r, w in pts) / sww
+        sigma = END_SIGMA_LAP_M / math.sqrt(sww)  # of the slope, metres a revolution
+        span = pts[-1][1]
+        # as a span of the same revolutions whose two ends carry that uncertainty
+        self.circ.set_open(slope * span, span, sigma * span / math.sqrt(2.0))
 
     def steps_ref_before(self) -> tuple[float, float] | None:
         """(ref_m, revs) at the fix before this one."""
