@@ -155,7 +155,8 @@ def run_device(
             for press in buttons.poll():
                 step(press)
             for revolution in wheel.poll():  # already happened: before the event just read
-                step(revolution)
+                if gps_time.event_t_s is not None:  # stamped in GPS time only once a first event set it
+                    step(revolution)
             step(event)
             notify("WATCHDOG=1")
             if out.final is not None and out.final.phase == Phase.FINISHED:

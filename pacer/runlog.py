@@ -28,7 +28,8 @@ from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
 
 FORMAT = "pacer-runlog"
 VERSION = 1
-EVENT_KINDS = ("fix", "tick", "press", "wheel")
+EVENT_KINDS = ("fix", "tick", "press")
+WHEEL_KIND = "wheel"  # a wheel sensor's revolutions (issue 14): only in the logs of runs with one
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a step is under 1 KiB, a header under 1 MiB (the plan file's text)
 BACKWARD_SLACK_S = 1.0  # a press is stamped a moment after the fix it is logged before
 
@@ -446,9 +447,9 @@ def _add_record(log: RunLog, rec: dict[str, Any], n: int, splits: dict[int, Spli
     if "resume" in rec:
         log.resumes.append(rec["resume"])
         return
-    kind = next((k for k in EVENT_KINDS if k in rec), None)
+    kind = next((k for k in (*EVENT_KINDS, WHEEL_KIND) if k in rec), None)
     if kind is None:
-        raise ValueError(f"expected one of {', '.join(EVENT_KINDS)} or resume")
+        raise ValueError(f"expected one of {', '.join(EVENT_KINDS)} or resume (or {WHEEL_KIND}, from a wheel sensor)")
     event = event_from_dict(kind, rec[kind])
     status = status_from_dict(rec["status"], event.t_s, log.config.plan, splits)
     log.steps.append(LogStep(event, status, n))
