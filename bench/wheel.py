@@ -24,6 +24,8 @@ Seeds: TUNE_SEEDS 0-9 were used while setting the constants; rows use 1000 on.
 from __future__ import annotations
 
 import argparse
+import functools
+import heapq
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -44,8 +46,6 @@ from sim.replay import replay
 from sim.speed_channels import CHANNELS
 from sim.wheel_gen import wheel_truth
 from sim.wheel_source import wheel_events
-
-import heapq
 
 CALIBRATION = track_scenario("track_calibration_10k_lane2", "10000 m", "36:00", 2, "track_calibration_10k_lane2")
 """The calibration ride: 25 laps in lane 2 at an even pace (whole laps of known length)."""
@@ -85,6 +85,7 @@ def rows() -> list[Row]:
     return out
 
 
+@functools.lru_cache(maxsize=None)  # every calibrated row of a seed starts from the same calibration ride
 def calibrate_on_track(seed: int, error_pct: float, start: Circumference = UNCALIBRATED) -> Circumference:
     """A calibration ride: 3000 m on the track in lane 2 with the same wheel; what pacer keeps after it."""
     run = make_run(CALIBRATION, 1, seed + CALIBRATION_SEED_OFFSET)
