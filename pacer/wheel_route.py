@@ -44,6 +44,7 @@ END_SIGMA_STRAIGHT_M = 2.5  # a straight stretch's end fix, along the stretch (p
 END_SIGMA_LAP_M = 1.5  # a lap's ends on the oval (the along-track error of a projected position)
 WINDOWS_S = (8.0, 60.0)  # the wheel and GPS compared over these: a gross fault at once, a slip of a few % in a minute
 SUSPECT_MIN_M = (8.0, 6.0)  # per window: a disagreement under this is never suspect (GPS cuts a corner by metres)
+SUSPECT_MIN_TRACK_M = (8.0, 15.0)  # on a track the wheel's lane is up to 7 % longer than lane 1 on a bend
 SUSPECT_SIGMAS = 4.0
 CLEAR_SHARE = 0.75  # a suspicion ends when every window is back within this share of its limit
 CONFIRM_S = (2.0, 10.0)  # per window: disagreeing this long drops the wheel (GPS's own hiccups pass sooner)  # ... nor under this many of its usual size
@@ -60,6 +61,9 @@ class WheelRoute:
         self.est = estimator
         self.s = settings
         self.track_laps_m = track_laps_m  # (lane-1 lap, the bike's lap) on a track with a known lane
+        # the bike's metres per lane-1 metre, a lap's mean (on a bend more, on a straight 1: the long window allows for it)
+        self.ref_scale = track_laps_m[1] / track_laps_m[0] if track_laps_m and track_laps_m[1] > 0 else 1.0
+        self.suspect_min_m = SUSPECT_MIN_M if track_laps_m is None else SUSPECT_MIN_TRACK_M
         self.odo = WheelOdometer()
         self.circ = CircumferenceEstimate(Circumference(settings.circumference_m, settings.circumference_sigma_m))
         self.state = "ok"  # ok, suspect, lost, slipping: trusted from the start, until found out
@@ -114,7 +118,8 @@ class WheelRoute:
         self.last = (t, ref, revs)
         before = self._target_m()
         c_before = self.circ.current.metres
-        self._judge(t, d_w, d_r)
+        d_cmp = d_r * self.ref_scale  # GPS metres as the wheel rolls them (the bike's lane on a track)
+        self._judge(t, d_w, d_cmp)
         used = self.trusted
         if used:
             self.w_used += d_w
@@ -127,7 +132,7 @@ class WheelRoute:
             self.last_unused_t = t
         last_w, last_r = self.cum[-1] if self.cum else (0.0, 0.0)
         self.cum_t.append(t)
-        self.cum.append((last_w + d_w, last_r + d_r))
+        self.cum.append((last_w + d_w, last_r + d_cmp))
         if len(self.cum_t) > 64 and self.cum_t[0] < t - 2 * WINDOWS_S[-1]:
             cut = bisect.bisect_left(self.cum_t, t - 1.5 * WINDOWS_S[-1])
             del self.cum_t[:cut], self.cum[:cut]
@@ -161,7 +166,7 @@ class WheelRoute:
             resid = c * got[0] - got[1]  # wheel metres minus GPS metres
             # beside the usual scatter, what the circumference's own uncertainty allows over the window
             scale_m = self.circ.current.sigma_m * got[0]
-            limit = max(SUSPECT_MIN_M[k], SUSPECT_SIGMAS * math.hypot(math.sqrt(self.resid_var[k]), scale_m))
+            limit = max(self.suspect_min_m[k], SUSPECT_SIGMAS * math.hypot(math.sqrt(self.resid_var[k]), scale_m))
             if abs(resid) > CLEAR_SHARE * limit:
                 clear = False
             if abs(resid) > limit:
