@@ -51,9 +51,11 @@ class CircumferenceEstimate:
         self.start_rejected = False
         self.closed = (0.0, 0.0, 0.0)  # sum ref_m, sum revs, sum of end variances
         self.open = (0.0, 0.0, 0.0)
+        self._current: Circumference | None = None  # asked for many times a fix, changed at most once
 
     def set_open(self, ref_m: float, revs: float, end_sigma_m: float) -> None:
         self.open = (ref_m, revs, 2.0 * end_sigma_m**2)
+        self._current = None
         self._judge_start()
 
     def close_open(self) -> None:
@@ -61,11 +63,13 @@ class CircumferenceEstimate:
         a, b = self.closed, self.open
         self.closed = (a[0] + b[0], a[1] + b[1], a[2] + b[2])
         self.open = (0.0, 0.0, 0.0)
+        self._current = None
 
     def add_span(self, ref_m: float, revs: float, end_sigma_m: float) -> None:
         """A finished span (a run of whole laps on a track)."""
         a = self.closed
         self.closed = (a[0] + ref_m, a[1] + revs, a[2] + 2.0 * end_sigma_m**2)
+        self._current = None
         self._judge_start()
 
     def _sums(self) -> tuple[float, float, float]:
@@ -82,6 +86,11 @@ class CircumferenceEstimate:
 
     @property
     def current(self) -> Circumference:
+        if self._current is None:
+            self._current = self._combine()
+        return self._current
+
+    def _combine(self) -> Circumference:
         m = self.measured
         s = self.start
         if m is None:
@@ -99,6 +108,7 @@ class CircumferenceEstimate:
         z = (m.metres - self.start.metres) / math.hypot(m.sigma_m, self.start.sigma_m)
         if abs(z) > REJECT_Z:
             self.start_rejected = True
+            self._current = None
 
 
 def next_ride_start(end: Circumference, drift_share: float = 0.0005) -> Circumference:
