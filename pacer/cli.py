@@ -224,6 +224,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(reps_table(config, list(getattr(recorder.session, "records", [])), title="on the bike"))
         return 0
     print(split_table(config, result.splits, finished, title="on the bike"))
+    if result.wheel is not None:
+        w = result.wheel
+        print(f"wheel ({w['source']}, {w['state']}): circumference {w['circumference_m']:.4f} m "
+              f"+- {w['circumference_sigma_m']:.4f}, started from {w['circumference_start_m']:.4f} m")
     return 0
 
 
