@@ -83,6 +83,12 @@ def resume_record(t_s: float, software: str, dropped_events: int) -> dict[str, A
     return {"resume": {"t_s": t_s, "software": software, "dropped_events": dropped_events}}
 
 
+def gap_record(t_s: float, dropped_steps: int) -> dict[str, Any]:
+    """Marks where the log lost steps: its card failed for longer than the writer could
+    hold them (hw/recorder.py). Not an event: the steps around it are whole."""
+    return {"gap": {"t_s": t_s, "dropped_steps": dropped_steps}}
+
+
 def event_to_dict(event: Event) -> tuple[str, dict[str, Any]]:
     if isinstance(event, Fix):
         d: dict[str, Any] = {"t_s": event.t_s, "lat_deg": event.lat_deg, "lon_deg": event.lon_deg}
@@ -439,9 +445,16 @@ def _add_record(log: RunLog, rec: dict[str, Any], n: int, splits: dict[int, Spli
     if "resume" in rec:
         log.resumes.append(rec["resume"])
         return
+    if "gap" in rec:
+        gap = rec["gap"] if isinstance(rec["gap"], dict) else {}
+        dropped = gap.get("dropped_steps")
+        dropped = dropped if isinstance(dropped, int) and not isinstance(dropped, bool) and dropped >= 0 else "some"
+        log.warnings.append(f"{log.path}: line {n}: {dropped} steps before this line were not logged "
+                            "(the card could not be written for that long)")
+        return
     kind = next((k for k in EVENT_KINDS if k in rec), None)
     if kind is None:
-        raise ValueError(f"expected one of {', '.join(EVENT_KINDS)} or resume")
+        raise ValueError(f"expected one of {', '.join(EVENT_KINDS)}, resume or gap")
     event = event_from_dict(kind, rec[kind])
     status = status_from_dict(rec["status"], event.t_s, log.config.plan, splits)
     log.steps.append(LogStep(event, status, n))
