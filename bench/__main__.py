@@ -26,6 +26,7 @@ OPTIONAL = {
     # section: (module, function, kwargs for full, kwargs for quick)
     "world": ("bench.world", "run_world_section", {"seeds": 20}, {"seeds": 2, "only": "1 Hz, doppler"}),
     "workouts": ("bench.workouts", "run_workouts", {"seeds": 50}, {"seeds": 2}),
+    "rep_timing": ("bench.rep_timing", "run_rep_timing", {"seeds": 20}, {"seeds": 1}),
     "closed_loop": ("bench.closedloop", "run_closed_loop", {"seeds": 50}, {"seeds": 4}),
     "track": ("bench.track", "run_track", {"seeds": 5}, {"seeds": 1}),
 }
