@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from pacer.config import Config
 from pacer.status import Split, SplitKind
-from pacer.units import MILE_M, format_distance, format_duration, format_pace
+from pacer.units import format_distance, format_duration, format_pace
 
 
 def schedule_table(config: Config) -> str:

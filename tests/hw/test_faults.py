@@ -30,7 +30,7 @@ from hw.recorder import LOG_MESSAGE_S, DeviceRecorder
 from hw.run import run_device, stop_on_sigterm
 from pacer.cli import main
 from pacer.config import parse_config
-from pacer.events import Button, Fix, Tick
+from pacer.events import Button
 from pacer.status import Phase
 from sim.clock import SimClock
 from sim.gpx_source import load_gpx, replay_events
