@@ -17,6 +17,7 @@ is written and the log goes on as if nothing happened.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections import deque
@@ -24,14 +25,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from hw.logfile import LogSettings, LogWriter, log_name, make_header, read_log_file, screen_word, software_version
+from hw.logfile import LogSettings, LogWriter, log_name, make_header, screen_word, software_version
 from hw.logfile import SYNC_CUES
 from pacer.config import Config
 from pacer.events import Event, Fix
 from pacer.guard import guard_event
 from pacer.errors import PacerError
-from pacer.resume import rebuild_session, why_not_resume
-from pacer.runlog import RunLog, encode, gap_record, resume_record, step_record
+from pacer.resume import SessionRebuild, why_not_resume
+from pacer.runlog import RunLog, encode, gap_record, read_lines, read_log, resume_record, step_record
 from pacer.session import Session
 from pacer.status import Status
 
@@ -56,6 +57,25 @@ def whole_records_end(path: Path, chunk_bytes: int = 1 << 16) -> int:
                 return start + cut + 1
             end = start
     return 0
+
+
+def last_record_finished(path: Path) -> bool:
+    """Whether the log's last whole record is a finished run's (read from its tail alone):
+    a finished run is never resumed, so there is no need to replay it at every start."""
+    try:
+        end = whole_records_end(path)
+        with open(path, "rb") as f:
+            start = max(0, end - (1 << 16))
+            f.seek(start)
+            tail = f.read(end - start)
+    except OSError:
+        return False
+    lines = tail.rstrip(b"\n").rsplit(b"\n", 1)
+    try:
+        rec = json.loads(lines[-1])
+        return isinstance(rec, dict) and isinstance(rec.get("status"), dict) and rec["status"].get("phase") == "finished"
+    except ValueError:
+        return False
 
 
 def latest_log(folder: Path) -> Path | None:
@@ -100,8 +120,13 @@ class DeviceRecorder:
         path = latest_log(self.settings.dir) if self.settings.dir.is_dir() else None
         if path is None:
             return None
+        if last_record_finished(path):
+            log.info("not resuming %s: that run finished", path.name)
+            return None
+        rebuild = SessionRebuild(self.config, self.start_mode)
         try:
-            runlog = read_log_file(path)
+            with open(path, "rb") as f:  # streamed: a day's log at 10 Hz is never held whole
+                runlog = read_log(read_lines(f), str(path), on_step=rebuild.feed)
         except (OSError, PacerError) as e:
             log.warning("not resuming from %s: %s", path, e)
             return None
@@ -112,7 +137,7 @@ class DeviceRecorder:
         if why is not None:
             log.info("not resuming %s: %s", path.name, why)
             return None
-        session, note = rebuild_session(runlog, self.config)
+        session, note = rebuild.result(runlog)
         if note:
             log.warning("resuming %s: %s", path, note)
         return _Candidate(path, runlog, session)
@@ -213,7 +238,7 @@ class DeviceRecorder:
                 self.session, self.resumed_from = c.session, c.path
                 dropped = len(self._held)
                 self._held.clear()
-                log.info("resumed the run in %s (%d steps replayed)", c.path, len(c.log.steps))
+                log.info("resumed the run in %s (%d steps replayed)", c.path, c.log.step_count)
                 self._target = c.path
                 first_records.append(encode(resume_record(fix.t_s, software_version(), dropped)))
                 try:

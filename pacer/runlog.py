@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, is_dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pacer.config import CoachSettings, Config
 from pacer.errors import PacerError
@@ -255,14 +255,12 @@ class RunLog:
     path: str
     header: dict[str, Any]
     config: Config  # the plan, display and coach settings the run was logged with
-    steps: list[LogStep] = field(default_factory=list)
+    steps: list[LogStep] = field(default_factory=list)  # every step; only the last when read streaming
     resumes: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     good_bytes: int = 0
-
-    @property
-    def splits(self) -> list[Split]:
-        return [x for st in self.steps for x in st.status.new_splits]
+    step_count: int = 0  # steps read, kept or not
+    splits: list[Split] = field(default_factory=list)  # every split announced, in order
 
     @property
     def last(self) -> Status | None:
@@ -327,12 +325,16 @@ def _lines_with_lookahead(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes, 
         prev, n = nxt, n + 1
 
 
-def read_log(lines: Iterable[bytes], path: str) -> RunLog:
+def read_log(lines: Iterable[bytes], path: str, on_step: Callable[[RunLog, LogStep], None] | None = None) -> RunLog:
     """Read a log from its raw lines (as `open(path, "rb")` yields them).
 
     A last record that is cut short (no newline, or not JSON, or NUL bytes a
     power cut left) is skipped with a warning; a bad record anywhere before the
     last is a `LogError` naming the file and line.
+
+    With `on_step`, each step goes to it as it is read and only the last is kept
+    (`steps` holds one): the device resuming after a day at 10 Hz (~900,000 steps,
+    about a gigabyte as objects) needs each event once, not all of them at once.
     """
     log: RunLog | None = None
     offset = 0
@@ -363,7 +365,14 @@ def read_log(lines: Iterable[bytes], path: str) -> RunLog:
             else:
                 _add_record(log, rec, n, splits)
                 if log.steps and log.steps[-1].line == n:
-                    order.check_time(log.steps[-1].event.t_s, n)
+                    step = log.steps[-1]
+                    order.check_time(step.event.t_s, n)
+                    log.step_count += 1
+                    log.splits.extend(step.status.new_splits)
+                    if on_step is not None:
+                        if len(log.steps) > 1:
+                            del log.steps[:-1]
+                        on_step(log, step)
         except LogError:
             raise
         except RecursionError:
