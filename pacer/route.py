@@ -1,10 +1,15 @@
-"""Progress along the route, the one number the session asks for: free or track.
+"""Progress along the route, the one number the session asks for: free, track or course.
 
 Free: the estimator's odometer (the bike's own path is the runner's). Track:
 the runner's lane-1 distance on a 400 m oval, from the filtered position
 projected on the oval (oval.py), so the bike's lane and GPS error across the
 track drop out; only the error along the track is left. Kept as a seam so the
 session does not know which it has.
+
+Course: the distance along a known course (a GPX drawn on a map) of the
+filtered position, matched by pacer/course.py, from the course's start (or
+`start_at`), stretched to the plan's distance. Off course it dead-reckons and
+says so (`note`).
 
 Track-mode decisions:
 
@@ -31,6 +36,8 @@ import math
 from typing import Any, Protocol
 
 from pacer.config import RouteSettings
+from pacer.course import HEADING_GATE_MIN_SPEED_MPS, CourseMatcher
+from pacer.course_bias import CourseBias
 from pacer.events import Fix
 from pacer.filter import Estimator
 from pacer.oval import LAP_M, LANE1_RADIUS_M, Oval, Where, lane_centre_radius_m, wrap_lap_m
@@ -248,7 +255,84 @@ class TrackRoute:
         return doc
 
 
+class CourseRoute:
+    """The distance along a known course from its start, stretched to the plan's distance."""
+
+    def __init__(self, settings: RouteSettings, estimator: Estimator) -> None:
+        assert settings.course is not None
+        self.s = settings
+        self.est = estimator
+        self.matcher: CourseMatcher | None = None
+        self.bias = CourseBias()
+        self._dist_m = 0.0
+        self._speed_mps = 0.0
+        self._t_s: float | None = None
+
+    def update(self, fix: Fix) -> None:
+        est = self.est
+        if est.plane is None or est.t_s is None:
+            return
+        if self.matcher is None:
+            assert self.s.course is not None
+            self.matcher = CourseMatcher(self.s.course.line(est.plane), self.s.start_at_m)
+        m, b = self.matcher, self.bias
+        b.predict(est.t_s)
+        match = m.update(est.t_s, est.px - b.bx, est.py - b.by, est.vx, est.vy)
+        if match is not None and est.speed_mps >= HEADING_GATE_MIN_SPEED_MPS:
+            b.update(match.side_m, match.ty, -match.tx)
+        self._t_s = est.t_s
+        if m.along_m is None:  # not yet near the start
+            return
+        self._dist_m = (m.along_m - self.s.start_at_m) * self.s.stretch
+        self._speed_mps = est.speed_mps * self.s.stretch
+
+    @property
+    def note(self) -> str:
+        """What the screen says while the bike is off the course."""
+        m = self.matcher
+        if m is None or not m.off_course:
+            return ""
+        return "OFF COURSE" if not math.isfinite(m.offset_m) else f"OFF COURSE {m.offset_m:.0f} m"
+
+    def begin(self, t_s: float) -> float:
+        return 0.0
+
+    @property
+    def dist_m(self) -> float:
+        return self._dist_m
+
+    @property
+    def speed_mps(self) -> float:
+        return self._speed_mps
+
+    def dist_at(self, t_s: float) -> float:
+        if self._t_s is None or t_s <= self._t_s:
+            return self._dist_m
+        return self._dist_m + self._speed_mps * min(t_s - self._t_s, 120.0)
+
+    def laps_m(self, plan: Plan) -> tuple[float, ...]:
+        return ()
+
+    def describe(self) -> dict[str, Any]:
+        """The course, how it was stretched, and how well the ride matched it."""
+        s = self.s
+        assert s.course is not None
+        m = self.matcher
+        rms = m.residual_rms_m if m is not None else None
+        return {
+            "mode": "course",
+            "course": s.course_path,
+            "course_length_m": round(m.line.length_m if m else s.course.length_m(), 2),
+            "start_at_m": s.start_at_m,
+            "stretch": round(s.stretch, 6),
+            "time_off_course_s": round(m.off_s, 2) if m else 0.0,
+            "residual_rms_m": None if rms is None else round(rms, 2),
+        }
+
+
 def make_route(settings: RouteSettings, estimator: Estimator, distance_m: float) -> Route:
     if settings.mode == "track":
         return TrackRoute(settings, estimator, distance_m)
+    if settings.mode == "course":
+        return CourseRoute(settings, estimator)
     return FreeRoute(estimator)
