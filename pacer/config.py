@@ -330,7 +330,7 @@ def _route(v: dict[str, Any], rep: _Reporter, path: str, course_reader: CourseRe
             if key in v:
                 raise rep.error("route", key, 'only for a track; expected mode = "track" in [route]')
         if "course" not in v:
-            raise rep.error("route", "course", 'missing; expected the course file, such as course = "course.gpx"')
+            raise rep.error("route", "mode", '"course" needs the course file; expected course = "course.gpx" in [route]')
         course_path = str(Path(path).parent / v["course"]) if not Path(v["course"]).is_absolute() else v["course"]
         course = course_reader(course_path)
         start_at = v.get("start_at", 0.0)
@@ -360,12 +360,13 @@ def _course_distance(v: dict[str, Any], route: RouteSettings, rep: _Reporter) ->
     course_m = route.course.length_m() - route.start_at_m
     if "distance" not in v:
         return {**v, "distance": course_m}
-    off = v["distance"] / course_m - 1.0
+    off = course_m / v["distance"] - 1.0
     if abs(off) > MAX_STRETCH:
         raise rep.error(
             "plan", "distance",
-            f"{v['distance']:g} m, but the course {Path(route.course.path).name} is {course_m:.0f} m from its start "
-            f"({100 * off:+.1f} %); expected them within {100 * MAX_STRETCH:g} % (or leave distance out)",
+            f"{v['distance']:g} m, but the course {Path(route.course.path).name} is {course_m:.0f} m from its start, "
+            f"{100 * abs(off):.1f} % {'shorter' if off < 0 else 'longer'}; expected them within {100 * MAX_STRETCH:g} % "
+            "(or leave distance out)",
         )
     return v
 

@@ -197,7 +197,7 @@ def status_to_dict(s: Status) -> dict[str, Any]:
     if s.message:
         d["message"] = s.message
     if s.correction is not None:
-        d["correction"] = s.correction.as_json()
+        d["correction"] = asdict(s.correction)  # unrounded: a replayed log rebuilds the run exactly
     return d
 
 
