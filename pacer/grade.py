@@ -48,9 +48,11 @@ def smoothed_elevation(dist_m: tuple[float, ...], alt_m: tuple[float, ...], at_m
     grid = np.arange(d[0], d[-1] + step, step)
     fine = np.interp(grid, d, a)
     half = int(SMOOTH_M / 2 / step)
-    padded = np.concatenate((np.full(half, fine[0]), fine, np.full(half, fine[-1])))
-    kernel = np.ones(2 * half + 1) / (2 * half + 1)
-    smooth = np.convolve(padded, kernel, mode="valid")
+    # a centred window, narrowed near the ends to stay centred (a climb to the line stays a climb)
+    i = np.arange(len(fine))
+    h = np.minimum(half, np.minimum(i, len(fine) - 1 - i))
+    csum = np.concatenate(([0.0], np.cumsum(fine)))
+    smooth = (csum[i + h + 1] - csum[i - h]) / (2 * h + 1)
     return np.interp(at_m, grid, smooth)
 
 
