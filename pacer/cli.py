@@ -194,6 +194,10 @@ def cmd_sim(args: argparse.Namespace) -> int:
         from pacer.report import split_table
 
         print(split_table(config, result.splits, result.finished, title=f"replayed from {track_path.name}"))
+        from pacer.runreport import corrections_lines
+
+        for line in corrections_lines(result.corrections, config.display.pace_unit):
+            print(line)
         for line in result.notes:
             print(line)
     return 0
@@ -243,6 +247,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if workout is not None:
         return _report_workout(args, log, workout, path)
     print(split_table(log.config, log.splits, log.finished, title=f"from {path.name}"))
+    from pacer.runreport import corrections_lines
+
+    for line in corrections_lines(log, log.config.display.pace_unit):
+        print(line)
     if args.csv:
         from pacer.runreport import splits_csv
 

@@ -46,6 +46,7 @@ class SimResult:
     notes: list[str] = field(default_factory=list)
     sounds: list[Any] = field(default_factory=list)
     reps: list[Any] = field(default_factory=list)  # a workout's RepRecords (pacer.workout_status)
+    corrections: list[Any] = field(default_factory=list)  # MARK presses (pacer.status.Correction)
 
 
 class _Progress:
@@ -229,7 +230,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     reps = list(getattr(core, "records", []))
     if config.workout is not None:
         summary["reps"] = [r.as_json(first_t) for r in reps]
-    return SimResult(result.splits, result.finished, summary, notes, result.sounds, reps)
+    return SimResult(result.splits, result.finished, summary, notes, result.sounds, reps,
+                     list(getattr(core, "corrections", [])))
 
 
 def _make_session(config: Config, start_mode: str) -> Any:

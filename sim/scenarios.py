@@ -134,8 +134,8 @@ PLANS["5k_hills_course"] = PlanSpec(
 )
 
 _ROLLING = Hills(35.0, ((4.0, 1800.0, 0.3), (1.5, 650.0, 2.0)))
-HILLY = Hills(60.0, ((10.0, 1700.0, 0.0), (3.0, 600.0, 1.0)))
-"""Rolling hills (issue 12): up to about 6 % grade, 60 m of climb in a 5k."""
+HILLY = Hills(60.0, ((8.0, 1700.0, 0.0), (2.0, 600.0, 1.0)))
+"""Rolling hills (issue 12): grades up to about 5 %, some 50 m of climb in a 5k."""
 _5K = PLANS["5k_20_00"]
 
 SCENARIOS: dict[str, Scenario] = {
