@@ -38,10 +38,15 @@ def pace_chart(log: RunLog, title: str = "") -> Figure:
     smooth = [pace_s(v, unit) for v in window_speed_mps(s.elapsed_s, s.dist_m, SMOOTH_S)]
     target = [pace_s(v, unit) for v in s.target_speed_mps]
     elev_d, elev_m = elevation_series(log)
-    fig = Figure(figsize=(10, 8.0 if elev_d else 6.5), dpi=100, layout="constrained")
+    fig = Figure(figsize=(10, 6.5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     if elev_d:  # the course's hills under the pace, where a runner looks for why it changed
-        ax, axe, ax2 = fig.subplots(3, 1, sharex=True, height_ratios=(3, 1, 2))
+        gs = fig.add_gridspec(3, 1, height_ratios=(3, 1, 2))
+        ax = fig.add_subplot(gs[0])
+        ax2 = fig.add_subplot(gs[2], sharex=ax)  # axes[1] is the delta, with or without hills
+        axe = fig.add_subplot(gs[1], sharex=ax)
+        ax.tick_params(labelbottom=False)
+        axe.tick_params(labelbottom=False)
         axe.fill_between([d / unit_m for d in elev_d], elev_m, min(elev_m) - 1.0, color="#bcaaa4", alpha=0.7)
         axe.set_ylim(min(elev_m) - 1.0, max(elev_m) + 1.0)
         axe.set_ylabel("elevation, m")

@@ -46,6 +46,8 @@ from pacer.plan import Plan
 from pacer.track_fit import LapCollector, OvalFit, fit_oval
 
 MIN_LAP_M = 50.0
+COURSE_SLACK_M = 10.0  # course mode with a trusted speed: the odometer may differ from the map this much ...
+COURSE_PULL_TAU_S = 30.0  # ... beyond it, the course pulls the odometer back within this time
 MARK_MERGE_M = 1.0
 FIT_RETRY_POINTS = 50  # after a failed fit, try again with this many more points
 
@@ -264,6 +266,8 @@ class CourseRoute:
         self.est = estimator
         self.matcher: CourseMatcher | None = None
         self.bias = CourseBias()
+        self._odo_offset_m: float | None = None  # with a trusted speed: course distance minus odometer, low-passed
+        self._odo_start_m: float | None = None  # the odometer where progress 0 is
         self._dist_m = 0.0
         self._speed_mps = 0.0
         self._t_s: float | None = None
@@ -280,11 +284,29 @@ class CourseRoute:
         match = m.update(est.t_s, est.px - b.bx, est.py - b.by, est.vx, est.vy)
         if match is not None and est.speed_mps >= HEADING_GATE_MIN_SPEED_MPS:
             b.update(match.side_m, match.ty, -match.tx)
+        dt = 0.0 if self._t_s is None else max(0.0, est.t_s - self._t_s)
         self._t_s = est.t_s
         if m.along_m is None:  # not yet near the start
             return
-        self._dist_m = (m.along_m - self.s.start_at_m) * self.s.stretch
+        course_m = (m.along_m - self.s.start_at_m) * self.s.stretch
         self._speed_mps = est.speed_mps * self.s.stretch
+        if not est.speed_trusted or m.off_course:
+            self._dist_m = course_m
+            if self._odo_offset_m is not None:  # a spell without: take the odometer up again from here
+                self._odo_start_m = est.dist_m - course_m
+            self._odo_offset_m = None
+            return
+        # A trusted speed: its odometer is better than any map over a few km (a drawn
+        # course is metres off here and there); the course pulls it back only when
+        # the two part by more than a map's error (an outage bridged badly, a drift).
+        odo = est.dist_m
+        if self._odo_offset_m is None:  # trusted from now: count from the start, as free mode does
+            self._odo_offset_m = -self._odo_start_m if self._odo_start_m is not None else course_m - odo
+        else:
+            gap = course_m - odo - self._odo_offset_m
+            excess = gap - max(-COURSE_SLACK_M, min(COURSE_SLACK_M, gap))  # beyond what a map may be off
+            self._odo_offset_m += min(1.0, dt / COURSE_PULL_TAU_S) * excess
+        self._dist_m = odo + self._odo_offset_m
 
     @property
     def note(self) -> str:
@@ -295,6 +317,11 @@ class CourseRoute:
         return "OFF COURSE" if not math.isfinite(m.offset_m) else f"OFF COURSE {m.offset_m:.0f} m"
 
     def begin(self, t_s: float) -> float:
+        """The run starts: with a trusted speed, here is the course's start (as in free mode)."""
+        self._odo_start_m = self.est.dist_at(t_s)
+        if self._odo_offset_m is not None:
+            self._odo_offset_m = -self._odo_start_m
+            self._dist_m = 0.0
         return 0.0
 
     @property
