@@ -87,7 +87,7 @@ def run_grade(seeds: int = 20) -> dict[str, Any]:
     for kind, r in rows.items():
         f = np.array(r["finish"])
         out["rows"][kind] = {
-            "finish_mean_s": round(float(f.mean()), 2), "finish_sd_s": round(float(f.std(ddof=1)), 2),
+            "finish_mean_s": round(float(f.mean()), 2), "finish_sd_s": round(float(f.std(ddof=1)), 2) if len(f) > 1 else 0.0,
             "finish_p95_abs_s": round(float(np.percentile(np.abs(f), 95)), 2),
             "within_1s": round(float((np.abs(f) <= 1.0).mean()), 3),
             "effort_cv_pct": round(100 * float(np.mean(r["cv"])), 2),
