@@ -31,11 +31,11 @@ from pacer.config import parse_config
 from pacer.grade import minetti_cost
 from sim.courses import course_points
 from sim.generate import make_run
-from sim.rider import Course, make_world, ride
+from sim.rider import Course, RiderParams, make_world, ride
 from sim.scenarios import SCENARIOS
 
 SCENARIO = "road_5k_hills"
-SEED0 = 2000  # closed-loop seeds, as bench.closedloop
+SEED0 = 3000  # seeds 2000-2002 were looked at while the needed pace was changed; judged from 3000
 WINDOW_S = 30
 
 
@@ -73,9 +73,9 @@ def run_grade(seeds: int = 20) -> dict[str, Any]:
         for kind in ("flat", "grade"):
             config = parse_config(plan_text(kind == "grade"), "plan.toml", lambda path: drawn)
             course = replace(base, name=SCENARIO, config=config)
-            world = world or make_world(course, seed, base_params())
+            world = world or make_world(course, seed, RiderParams())
             trace: list[tuple[float, float, float]] = []
-            result = ride(course, world, "pacer", base_params(), 1, trace)
+            result = ride(course, world, "pacer", RiderParams(), 1, trace)
             cv, peak = effort(trace, grade_at)
             r = rows[kind]
             r["finish"].append(result.finish_error_s)
@@ -109,15 +109,9 @@ def ideal_trace(plan: Any) -> list[tuple[float, float, float]]:
     return out
 
 
-def base_params():
-    from sim.rider import RiderParams
-
-    return RiderParams()
-
-
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        f"## Grade-adjusted against flat targets, closed loop ({result['seeds']} seeds, rolling-hills 5k)",
+        f"## Grade-adjusted against flat targets, closed loop ({result['seeds']} seeds from {SEED0}, rolling-hills 5k)",
         "",
         "The virtual rider paces the hilly 5k (grades to ~5 %, +48/-53 m) in course mode with pacer's screen and cues, "
         "against the even plan and against `grade = \"minetti\"`, the same world per seed in both. Effort: Minetti's "
