@@ -6,8 +6,9 @@ also a new street grid every seed. Every run is replayed twice through the same
 session, free mode (the estimator's odometer) and course mode (the distance
 along the drawn course), and every split is compared with the runner's true
 time. Rows: the fixed road 5k ("steady") and city grids, 1 and 10 Hz, with the
-receiver's Doppler speed and from positions alone; and the city drawn roughly
-(the wobble doubled), which no setting was tuned on.
+receiver's Doppler speed and from positions alone; the city drawn roughly (the
+wobble doubled), which no setting was tuned on; and a marathon out and back
+(the return on the other carriageway, 10 m away: the wrong-leg test at scale).
 
 Seeds: tuning used 0-9 (bench.world's TUNE_SEEDS); rows use 1000 on.
 
@@ -45,7 +46,8 @@ class Row:
 
     @property
     def label(self) -> str:
-        course = {"road_5k_steady": "steady 5k", "city_5k": "city 5k"}.get(self.scenario, self.scenario)
+        course = {"road_5k_steady": "steady 5k", "city_5k": "city 5k",
+                  "marathon": "marathon out and back"}.get(self.scenario, self.scenario)
         rough = ", rough map" if self.wobble_m != WOBBLE_SIGMA_M else ""
         return f"{course} {self.rate_hz} Hz, {self.channel}{rough}"
 
@@ -54,6 +56,7 @@ def rows() -> list[Row]:
     out = [Row(sc, rate, ch) for sc in ("road_5k_steady", "city_5k") for rate in (1, 10)
            for ch in ("positions only", "doppler")]
     out.append(Row("city_5k", 1, "positions only", ROUGH_WOBBLE_SIGMA_M))
+    out.append(Row("marathon", 1, "positions only"))  # out and back, the carriageways 10 m apart
     return out
 
 

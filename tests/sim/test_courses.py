@@ -78,3 +78,16 @@ def test_a_mark_at_a_board_after_a_drifting_outage_brings_the_next_split_within_
 
     assert abs(error_at_3k(press=False)) > 0.9  # the drift
     assert abs(error_at_3k(press=True)) < 0.6
+
+
+def test_a_marathon_out_and_back_is_never_matched_to_the_other_carriageway() -> None:
+    """The return runs 10 m beside the way out; a wrong-leg match would be kilometres off."""
+    run = make_run("marathon", 1, 1000)
+    course = course_points(run)
+    text = run.scenario.plan.toml() + '[route]\nmode = "course"\ncourse = "c.gpx"\n'
+    session = Session(parse_config(text, "p.toml", lambda p: course))
+    result = replay(replay_events(CHANNELS["positions only"](run.fixes)), session, SimClock())
+    errors = [s.elapsed_s - float(run.truth_elapsed_at(s.distance_m)) for s in result.splits]
+    assert result.finished and len(errors) == len(run.marks_m)
+    assert max(abs(e) for e in errors) < 3.0
+    assert session.route.describe()["time_off_course_s"] == 0.0
