@@ -158,6 +158,12 @@ class CourseMatcher:
         self.sq_sum = 0.0  # residuals of the matches, for their rms
         self.n = 0
 
+    def restart(self) -> None:
+        """The run starts: look for the bike at the start again, wherever a warm-up took it."""
+        self.along_m = None
+        self.off_course = False
+        self.misses = 0
+
     def update(self, t_s: float, x: float, y: float, vx: float, vy: float) -> Match | None:
         """One filtered position (plane metres) and velocity (m/s) at `t_s`: its match
         on the course, or None (no course near enough; the progress is reckoned)."""

@@ -317,7 +317,11 @@ class CourseRoute:
         return "OFF COURSE" if not math.isfinite(m.offset_m) else f"OFF COURSE {m.offset_m:.0f} m"
 
     def begin(self, t_s: float) -> float:
-        """The run starts: with a trusted speed, here is the course's start (as in free mode)."""
+        """The run starts at the course's start: the matcher looks for the bike there again
+        (a warm-up may have taken it anywhere), and a trusted speed's odometer counts from here."""
+        if self.matcher is not None:
+            self.matcher.restart()
+            self._dist_m = 0.0
         self._odo_start_m = self.est.dist_at(t_s)
         if self._odo_offset_m is not None:
             self._odo_offset_m = -self._odo_start_m

@@ -237,3 +237,18 @@ def test_a_route_gpx_reads_as_a_course_relative_to_the_plan_file(tmp_path: Path)
     config = load_config(plan)
     assert config.plan.distance_m == pytest.approx(9 * 111.2, rel=0.01)
     assert config.route.course is not None and config.route.course.alt_m[3] == 403
+
+
+def test_a_warm_up_along_the_course_does_not_move_the_start() -> None:
+    xs, ys = polyline((0, 1000))
+    session = Session(parse_config(course_plan(), "p.toml", reader(course_points(xs, ys))), start="button")
+    t = T0
+    track = [(0.0, SPEED * k) for k in range(60)]  # 240 m up the course ...
+    track += [(40.0, 240.0 - SPEED * k) for k in range(60)]  # ... and back down a parallel street
+    track += [(0.0, 0.0)] * 5  # waiting on the start line
+    for k, (x, y) in enumerate(track):
+        session.step(Fix(t + k, *PLANE.to_latlon(x, y)))
+    session.start(t + len(track) - 1)
+    for j in range(1, 11):
+        status = session.step(Fix(t + len(track) - 1 + j, *PLANE.to_latlon(0.0, SPEED * j)))
+    assert status.dist_m == pytest.approx(SPEED * 10, abs=2.0)
