@@ -7,16 +7,15 @@ Pure formatting of values the session computed; shared by `pacer plan`,
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
-
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Sequence
 
 from pacer.config import Config
-from pacer.grade import SMOOTH_M, gain_loss_m, run_profile
 from pacer.status import Split, SplitKind
 from pacer.units import MILE_M, format_distance, format_duration, format_pace
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def schedule_table(config: Config) -> str:
@@ -42,6 +41,8 @@ def schedule_table(config: Config) -> str:
         lines.append(line)
         prev_m = mark_m
     if profile is not None:
+        from pacer.grade import SMOOTH_M
+
         lines.append(f"elevation (smoothed over {SMOOTH_M:g} m): +{total_up:.0f} m, -{total_down:.0f} m")
     return "\n".join(lines)
 
@@ -63,7 +64,10 @@ def course_lines(config: Config) -> list[str]:
 
 
 def course_profile(config: Config) -> tuple[np.ndarray, np.ndarray] | None:
-    """(run distance, smoothed elevation) every CELL_M of a course with elevation; None otherwise."""
+    """(run distance, smoothed elevation) every CELL_M of a course with elevation; None otherwise.
+    numpy is imported only here: `pacer run` imports this module and must start fast on a Pi."""
+    from pacer.grade import run_profile
+
     r = config.route
     if r.course is None:
         return None
@@ -74,6 +78,10 @@ def course_profile(config: Config) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _gain_loss_between(profile: tuple[np.ndarray, np.ndarray], a_m: float, b_m: float) -> tuple[float, float]:
+    import numpy as np
+
+    from pacer.grade import gain_loss_m
+
     edges, alt = profile
     inside = (edges > a_m) & (edges < b_m)
     d = np.concatenate(([a_m], edges[inside], [b_m]))
