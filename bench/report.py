@@ -161,14 +161,10 @@ def render_report(r: dict[str, Any]) -> str:
             lines.append(f"| {name} | {row['device_km']} | {row['pacer_pct']:+.2f} | {row['raw_pct']:+.2f} |")
         lines.append("")
 
-    for name in ("world", "closed_loop", "track", "workouts", "course", "grade"):
+    for name in ("world", "closed_loop", "track", "workouts"):
         section = r.get(name)
-        if section is None and name in ("course", "grade"):
-            continue  # results from before issue 12
         title = {"world": "Worlds the generator was not tuned on (issue 9)", "closed_loop": "Closed loop: a virtual rider",
-                 "track": "Track mode beside free mode", "workouts": "Workouts on a track, closed loop",
-                 "course": "Course mode beside free mode (issue 12)",
-                 "grade": "Grade-adjusted against flat targets (issue 12)"}[name]
+                 "track": "Track mode beside free mode", "workouts": "Workouts on a track, closed loop"}[name]
         if isinstance(section, dict) and "report_md" in section:
             body = section["report_md"].strip()
             lines += ([] if body.startswith("## ") else [f"## {title}", ""]) + [body, ""]
@@ -178,6 +174,14 @@ def render_report(r: dict[str, Any]) -> str:
             lines += [f"Skipped: {section['skipped']}.", ""]
         else:
             lines += ["```json", json.dumps(section, indent=1, default=str)[:6000], "```", ""]
+
+    for name, title in (("course", "Course mode beside free mode (issue 12)"),
+                        ("grade", "Grade-adjusted against flat targets (issue 12)")):
+        section = r.get(name)  # absent from results written before issue 12
+        if isinstance(section, dict) and "report_md" in section:
+            lines += [section["report_md"].strip(), ""]
+        elif isinstance(section, dict) and "skipped" in section:
+            lines += [f"## {title}", "", f"Skipped: {section['skipped']}.", ""]
 
     pf = sp["per_fix_with_render_us"]
     lines += ["## Speed", "",
