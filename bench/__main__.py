@@ -29,6 +29,8 @@ OPTIONAL = {
     "rep_timing": ("bench.rep_timing", "run_rep_timing", {"seeds": 20}, {"seeds": 1}),
     "closed_loop": ("bench.closedloop", "run_closed_loop", {"seeds": 50}, {"seeds": 4}),
     "track": ("bench.track", "run_track", {"seeds": 5}, {"seeds": 1}),
+    "course": ("bench.course", "run_course", {"seeds": 20}, {"seeds": 2, "only": "1 Hz, positions only"}),
+    "grade": ("bench.grade", "run_grade", {"seeds": 20}, {"seeds": 2}),
 }
 
 

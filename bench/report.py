@@ -176,6 +176,14 @@ def render_report(r: dict[str, Any]) -> str:
         else:
             lines += ["```json", json.dumps(section, indent=1, default=str)[:6000], "```", ""]
 
+    for name, title in (("course", "Course mode beside free mode (issue 12)"),
+                        ("grade", "Grade-adjusted against flat targets (issue 12)")):
+        section = r.get(name)  # absent from results written before issue 12
+        if isinstance(section, dict) and "report_md" in section:
+            lines += [section["report_md"].strip(), ""]
+        elif isinstance(section, dict) and "skipped" in section:
+            lines += [f"## {title}", "", f"Skipped: {section['skipped']}.", ""]
+
     pf = sp["per_fix_with_render_us"]
     lines += ["## Speed", "",
               f"- Machine: {sp['machine']}; track: {sp['track']}.",

@@ -1,10 +1,15 @@
-"""Progress along the route, the one number the session asks for: free or track.
+"""Progress along the route, the one number the session asks for: free, track or course.
 
 Free: the estimator's odometer (the bike's own path is the runner's). Track:
 the runner's lane-1 distance on a 400 m oval, from the filtered position
 projected on the oval (oval.py), so the bike's lane and GPS error across the
 track drop out; only the error along the track is left. Kept as a seam so the
 session does not know which it has.
+
+Course: the distance along a known course (a GPX drawn on a map) of the
+filtered position, matched by pacer/course.py, from the course's start (or
+`start_at`), stretched to the plan's distance. Off course it dead-reckons and
+says so (`note`).
 
 Track-mode decisions:
 
@@ -35,6 +40,8 @@ import math
 from typing import Any, Protocol
 
 from pacer.config import RouteSettings
+from pacer.course import HEADING_GATE_MIN_SPEED_MPS, CourseMatcher
+from pacer.course_bias import CourseBias
 from pacer.events import Fix
 from pacer.filter import Estimator
 from pacer.oval import LAP_M, LANE1_RADIUS_M, Oval, Where, lane_centre_radius_m, wrap_lap_m
@@ -43,6 +50,8 @@ from pacer.plan import Plan
 from pacer.track_fit import LapCollector, OvalFit, fit_oval
 
 MIN_LAP_M = 50.0
+COURSE_SLACK_M = 10.0  # course mode with a trusted speed: the odometer may differ from the map this much ...
+COURSE_PULL_TAU_S = 30.0  # ... beyond it, the course pulls the odometer back within this time
 MARK_MERGE_M = 1.0
 FIT_RETRY_POINTS = 50  # after a failed fit, try again with this many more points
 # With a trusted speed, progress is its integral held to the positions (TrackRoute._blend):
@@ -308,7 +317,113 @@ class TrackRoute:
         return doc
 
 
+class CourseRoute:
+    """The distance along a known course from its start, stretched to the plan's distance."""
+
+    def __init__(self, settings: RouteSettings, estimator: Estimator) -> None:
+        assert settings.course is not None
+        self.s = settings
+        self.est = estimator
+        self.matcher: CourseMatcher | None = None
+        self.bias = CourseBias()
+        self._odo_offset_m: float | None = None  # with a trusted speed: course distance minus odometer, low-passed
+        self._odo_start_m: float | None = None  # the odometer where progress 0 is
+        self._dist_m = 0.0
+        self._speed_mps = 0.0
+        self._t_s: float | None = None
+
+    def update(self, fix: Fix) -> None:
+        est = self.est
+        if est.plane is None or est.t_s is None:
+            return
+        if self.matcher is None:
+            assert self.s.course is not None
+            self.matcher = CourseMatcher(self.s.course.line(est.plane), self.s.start_at_m)
+        m, b = self.matcher, self.bias
+        b.predict(est.t_s)
+        match = m.update(est.t_s, est.px - b.bx, est.py - b.by, est.vx, est.vy)
+        if match is not None and est.speed_mps >= HEADING_GATE_MIN_SPEED_MPS:
+            b.update(match.side_m, match.ty, -match.tx)
+        dt = 0.0 if self._t_s is None else max(0.0, est.t_s - self._t_s)
+        self._t_s = est.t_s
+        if m.along_m is None:  # not yet near the start
+            return
+        course_m = (m.along_m - self.s.start_at_m) * self.s.stretch
+        self._speed_mps = est.speed_mps * self.s.stretch
+        if not est.speed_trusted or m.off_course:
+            self._dist_m = course_m
+            if self._odo_offset_m is not None:  # a spell without: take the odometer up again from here
+                self._odo_start_m = est.dist_m - course_m
+            self._odo_offset_m = None
+            return
+        # A trusted speed: its odometer is better than any map over a few km (a drawn
+        # course is metres off here and there); the course pulls it back only when
+        # the two part by more than a map's error (an outage bridged badly, a drift).
+        odo = est.dist_m
+        if self._odo_offset_m is None:  # trusted from now: count from the start, as free mode does
+            self._odo_offset_m = -self._odo_start_m if self._odo_start_m is not None else course_m - odo
+        else:
+            gap = course_m - odo - self._odo_offset_m
+            excess = gap - max(-COURSE_SLACK_M, min(COURSE_SLACK_M, gap))  # beyond what a map may be off
+            self._odo_offset_m += min(1.0, dt / COURSE_PULL_TAU_S) * excess
+        self._dist_m = odo + self._odo_offset_m
+
+    @property
+    def note(self) -> str:
+        """What the screen says while the bike is off the course."""
+        m = self.matcher
+        if m is None or not m.off_course:
+            return ""
+        return "OFF COURSE" if not math.isfinite(m.offset_m) else f"OFF COURSE {m.offset_m:.0f} m"
+
+    def begin(self, t_s: float) -> float:
+        """The run starts at the course's start: the matcher looks for the bike there again
+        (a warm-up may have taken it anywhere), and a trusted speed's odometer counts from here."""
+        if self.matcher is not None:
+            self.matcher.restart()
+            self._dist_m = 0.0
+        self._odo_start_m = self.est.dist_at(t_s)
+        if self._odo_offset_m is not None:
+            self._odo_offset_m = -self._odo_start_m
+            self._dist_m = 0.0
+        return 0.0
+
+    @property
+    def dist_m(self) -> float:
+        return self._dist_m
+
+    @property
+    def speed_mps(self) -> float:
+        return self._speed_mps
+
+    def dist_at(self, t_s: float) -> float:
+        if self._t_s is None or t_s <= self._t_s:
+            return self._dist_m
+        return self._dist_m + self._speed_mps * min(t_s - self._t_s, 120.0)
+
+    def laps_m(self, plan: Plan) -> tuple[float, ...]:
+        return ()
+
+    def describe(self) -> dict[str, Any]:
+        """The course, how it was stretched, and how well the ride matched it."""
+        s = self.s
+        assert s.course is not None
+        m = self.matcher
+        rms = m.residual_rms_m if m is not None else None
+        return {
+            "mode": "course",
+            "course": s.course_path,
+            "course_length_m": round(m.line.length_m if m else s.course.length_m(), 2),
+            "start_at_m": s.start_at_m,
+            "stretch": round(s.stretch, 6),
+            "time_off_course_s": round(m.off_s, 2) if m else 0.0,
+            "residual_rms_m": None if rms is None else round(rms, 2),
+        }
+
+
 def make_route(settings: RouteSettings, estimator: Estimator, distance_m: float) -> Route:
     if settings.mode == "track":
         return TrackRoute(settings, estimator, distance_m)
+    if settings.mode == "course":
+        return CourseRoute(settings, estimator)
     return FreeRoute(estimator)

@@ -24,7 +24,7 @@ from pacer.config import MAX_MARKS
 from pacer.plan import Plan
 from pacer.units import MAX_DISTANCE_M
 from pacer.prefs import DisplayPrefs
-from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
+from pacer.status import Correction, Cue, GpsState, Phase, Split, SplitKind, Status
 
 FORMAT = "pacer-runlog"
 VERSION = 1
@@ -75,6 +75,7 @@ def route_record(config: Config) -> dict[str, Any]:
     """How progress is measured (free or track, and the track's settings), JSON-shaped."""
     route = getattr(config, "route", None)
     d = asdict(route) if route is not None and is_dataclass(route) else {"mode": config.route_mode}
+    d.pop("course", None)  # the course's points: its file is named in course_path
     return json.loads(json.dumps(d))  # tuples as lists, as they read back
 
 
@@ -201,6 +202,8 @@ def status_to_dict(s: Status) -> dict[str, Any]:
         d["last_split"] = s.last_split.index
     if s.message:
         d["message"] = s.message
+    if s.correction is not None:
+        d["correction"] = asdict(s.correction)  # unrounded: a replayed log rebuilds the run exactly
     return d
 
 
@@ -224,8 +227,18 @@ def status_from_dict(d: dict[str, Any], t_s: float, plan: Plan, splits: dict[int
         satellites=_int(d, "satellites", True), advice=Cue(d.get("advice")),
         sounds=tuple(Cue(c) for c in sounds), new_splits=new,
         last_split=splits.get(_int(d, "last_split")) if "last_split" in d else None,  # shuffled: unknown yet
-        message=_text(d, "message", ""),
+        message=_text(d, "message", ""), correction=_correction(d.get("correction")),
     )
+
+
+def _correction(d: Any) -> Correction | None:
+    """A logged MARK press (absent in logs before issue 12)."""
+    if d is None:
+        return None
+    if not isinstance(d, dict):
+        raise ValueError(f"correction is {_kind(d)}; expected a JSON object")
+    return Correction(_num(d, "elapsed_s"), _num(d, "board_m"), _num(d, "bike_m"), _num(d, "by_m"),
+                      bool(d.get("accepted")))
 
 
 def step_record(event: Event, status: Status) -> dict[str, Any]:
@@ -261,6 +274,11 @@ class RunLog:
     good_bytes: int = 0
     step_count: int = 0  # steps read, kept or not
     splits: list[Split] = field(default_factory=list)  # every split announced, in order
+
+    @property
+    def corrections(self) -> list[Correction]:
+        """Every MARK press of the run, taken or refused."""
+        return [st.status.correction for st in self.steps if st.status.correction is not None]
 
     @property
     def last(self) -> Status | None:

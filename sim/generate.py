@@ -227,6 +227,12 @@ def write_bundled(out_dir: Path | str = SIM_DIR) -> list[Path]:
         write_gpx(run, gpx_path)
         write_truth(run, truth_path, b.track)
         written += [gpx_path, truth_path]
+        if not run.scenario.lap_m:  # a road run: the course a map gives beside it (issue 12)
+            from sim.courses import write_course
+
+            course_path = tracks / f"{b.track}.course.gpx"
+            write_course(run, course_path)
+            written.append(course_path)
     for stem in sorted({SCENARIOS[b.scenario].plan.file_stem for b in BUNDLED}):
         plan_path = plans / f"{stem}.toml"
         plan_path.write_text(PLANS[stem].toml(), encoding="utf-8")
