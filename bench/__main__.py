@@ -26,8 +26,11 @@ OPTIONAL = {
     # section: (module, function, kwargs for full, kwargs for quick)
     "world": ("bench.world", "run_world_section", {"seeds": 20}, {"seeds": 2, "only": "1 Hz, doppler"}),
     "workouts": ("bench.workouts", "run_workouts", {"seeds": 50}, {"seeds": 2}),
+    "rep_timing": ("bench.rep_timing", "run_rep_timing", {"seeds": 20}, {"seeds": 1}),
     "closed_loop": ("bench.closedloop", "run_closed_loop", {"seeds": 50}, {"seeds": 4}),
     "track": ("bench.track", "run_track", {"seeds": 5}, {"seeds": 1}),
+    "course": ("bench.course", "run_course", {"seeds": 20}, {"seeds": 2, "only": "1 Hz, positions only"}),
+    "grade": ("bench.grade", "run_grade", {"seeds": 20}, {"seeds": 2}),
     "wheel": ("bench.wheel", "run_wheel", {"seeds": 20}, {"seeds": 1, "only": "road 5k 1 Hz positions only, wheel calibrated +2"}),
 }
 

@@ -161,12 +161,13 @@ def render_report(r: dict[str, Any]) -> str:
             lines.append(f"| {name} | {row['device_km']} | {row['pacer_pct']:+.2f} | {row['raw_pct']:+.2f} |")
         lines.append("")
 
-    for name in ("world", "closed_loop", "track", "workouts", "wheel"):
+    for name in ("world", "closed_loop", "track", "workouts", "rep_timing", "wheel"):
         section = r.get(name)
         if name == "wheel" and section is None:
             continue  # an older results.json: no wheel section
         title = {"world": "Worlds the generator was not tuned on (issue 9)", "closed_loop": "Closed loop: a virtual rider",
                  "track": "Track mode beside free mode", "workouts": "Workouts on a track, closed loop",
+                 "rep_timing": "Rep timing, open loop",
                  "wheel": "Wheel odometry beside GPS alone (issue 14)"}[name]
         if isinstance(section, dict) and "report_md" in section:
             body = section["report_md"].strip()
@@ -177,6 +178,14 @@ def render_report(r: dict[str, Any]) -> str:
             lines += [f"Skipped: {section['skipped']}.", ""]
         else:
             lines += ["```json", json.dumps(section, indent=1, default=str)[:6000], "```", ""]
+
+    for name, title in (("course", "Course mode beside free mode (issue 12)"),
+                        ("grade", "Grade-adjusted against flat targets (issue 12)")):
+        section = r.get(name)  # absent from results written before issue 12
+        if isinstance(section, dict) and "report_md" in section:
+            lines += [section["report_md"].strip(), ""]
+        elif isinstance(section, dict) and "skipped" in section:
+            lines += [f"## {title}", "", f"Skipped: {section['skipped']}.", ""]
 
     pf = sp["per_fix_with_render_us"]
     lines += ["## Speed", "",

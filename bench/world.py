@@ -18,7 +18,6 @@ a method never reaches is a missed finish, counted, never dropped.
 from __future__ import annotations
 
 import argparse
-import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 

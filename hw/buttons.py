@@ -7,8 +7,10 @@ with `poll()` once a turn. Each press is stamped with the caller's
 timebase and arrive in time order with the fixes (a press is never stamped
 earlier than events the loop may already have handled).
 
-Three buttons (README wiring: START GPIO17, LAP GPIO27, STOP GPIO22) emit on
-the press itself. A single button on GPIO17 is decoded: a short press (emitted
+Three buttons (README wiring: START GPIO17, LAP GPIO27, STOP GPIO22): START
+and STOP emit on the press itself; LAP on its release, because LAP held for
+`long_press_s` is MARK (issue 12: the bike is at a km board), emitted when the
+hold is reached, and its release adds nothing. A single button on GPIO17 is decoded: a short press (emitted
 on release) is START the first time and LAP after that; held for
 `long_press_s` it is STOP (emitted when the hold is reached, so the rider
 feels it took).
@@ -57,6 +59,7 @@ class ButtonSource:
         self._lock = threading.Lock()  # the single button's state, touched by two gpiozero threads
         self._held = False
         self._emitted = False
+        self._lap_held_now = False
         self.buttons: dict[str, Any] = {}
         self.last_error = ""
         self.single = isinstance(pins, int)
@@ -75,9 +78,16 @@ class ButtonSource:
             else:
                 for name, pin in pins.items():
                     button = names[name]
-                    b = GpioButton(pin, pull_up=True, bounce_time=bounce_s, pin_factory=pin_factory)
+                    if button is Button.LAP:  # short: LAP on release; held: MARK
+                        b = GpioButton(pin, pull_up=True, bounce_time=bounce_s, hold_time=long_press_s,
+                                       pin_factory=pin_factory)
+                        b.when_pressed = self._lap_pressed
+                        b.when_held = self._lap_held
+                        b.when_released = self._lap_released
+                    else:
+                        b = GpioButton(pin, pull_up=True, bounce_time=bounce_s, pin_factory=pin_factory)
+                        b.when_pressed = lambda _dev=None, _b=button: self._emit(_b)
                     self.buttons[name] = b
-                    b.when_pressed = lambda _dev=None, _b=button: self._emit(_b)
         except _faults() as e:
             self.last_error = f"{type(e).__name__}: {e}"
             log.error("buttons on %s failed, going on without them: %s", pins, self.last_error)
@@ -97,6 +107,23 @@ class ButtonSource:
             return
         self._last_press_s[button] = now
         self._queue.append(Press(now, button))
+
+    def _lap_pressed(self) -> None:
+        with self._lock:
+            self._lap_held_now = False
+
+    def _lap_held(self) -> None:
+        with self._lock:
+            if self._lap_held_now:
+                return
+            self._lap_held_now = True
+        self._emit(Button.MARK)
+
+    def _lap_released(self) -> None:
+        with self._lock:
+            if self._lap_held_now:
+                return
+        self._emit(Button.LAP)
 
     def _single_pressed(self) -> None:
         with self._lock:

@@ -12,8 +12,9 @@ the core sees a single timebase.
 from __future__ import annotations
 
 import logging
+import math
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -34,6 +35,7 @@ BackendName = Literal["poll", "stream"]
 GPSD_GONE = "gpsd gone"
 NO_RECEIVER = "no receiver"
 NO_FIX = "no fix"
+DUE = "due"  # the consumer asked to be woken (GpsdSource.wake_at); the same word as with_due_ticks' ticks
 
 
 class GpsdBackend(Protocol):
@@ -111,6 +113,10 @@ class GpsdSource:
         self._satellites: int | None = None
         self._receiver_active: bool | None = None
         self.stats = SourceStats()
+        self.wake_at: Callable[[], float | None] | None = None
+        """The consumer's next deadline in GPS time (a workout's pip, the buzzer's next
+        change), read before every wait: the source yields Tick(that time, "due") then,
+        rather than the consumer hearing of it only at the next fix (up to a period late)."""
 
     def __iter__(self) -> Iterator[Fix | Tick]:
         return self
@@ -129,6 +135,15 @@ class GpsdSource:
 
     # --- one turn of the loop ------------------------------------------------
 
+    def _wake(self) -> tuple[float, float] | None:
+        """(GPS time, clock time) of the consumer's next deadline, if it has one ahead."""
+        if self.wake_at is None or self._gps_offset_s is None:
+            return None
+        due_s = self.wake_at()
+        if due_s is None or not math.isfinite(due_s) or (self._last_event_t_s is not None and due_s <= self._last_event_t_s):
+            return None
+        return due_s, due_s - self._gps_offset_s
+
     def _step(self) -> None:
         now = self._clock.now()
         if not self._connected and now >= self._next_attempt:
@@ -136,14 +151,18 @@ class GpsdSource:
         tick_due = self._last_event_wall + (
             self._fix_gap_s if self._last_event_was_fix else self._tick_interval_s
         )
+        wake = self._wake()
+        until = tick_due if wake is None else min(tick_due, wake[1])
         if not self._connected:
             if now >= tick_due:
                 self._emit_tick(GPSD_GONE, now)
+            elif wake is not None and now >= wake[1]:
+                self._emit_tick(DUE, now, wake[0])
             else:
-                self._clock.sleep_until(min(tick_due, self._next_attempt))
+                self._clock.sleep_until(min(until, self._next_attempt))
             return
         try:
-            reports = self._backend.read(until=tick_due)
+            reports = self._backend.read(until=until)
         except DeviceError as exc:
             self._lose_gpsd(exc)
             self._emit_tick(GPSD_GONE, self._clock.now())
@@ -153,6 +172,8 @@ class GpsdSource:
             self._handle(report, arrived)
         if not self._pending and arrived >= tick_due:
             self._emit_tick(NO_RECEIVER if self._receiver_active is False else NO_FIX, arrived)
+        elif not self._pending and wake is not None and arrived >= wake[1]:
+            self._emit_tick(DUE, arrived, wake[0])
 
     def _connect(self, now: float) -> None:
         try:
@@ -236,8 +257,9 @@ class GpsdSource:
         self.stats.fixes += 1
         self._emit(fix, arrived)
 
-    def _emit_tick(self, reason: str, now: float) -> None:
-        t_s = now + self._gps_offset_s if self._gps_offset_s is not None else now
+    def _emit_tick(self, reason: str, now: float, t_s: float | None = None) -> None:
+        if t_s is None:
+            t_s = now + self._gps_offset_s if self._gps_offset_s is not None else now
         if self._last_event_t_s is not None:
             t_s = max(t_s, self._last_event_t_s)  # never step back in time
         self._emit(Tick(t_s=t_s, reason=reason, satellites=self._satellites), now)

@@ -149,7 +149,10 @@ class LogWriter:
     def write(self, record: dict[str, Any], sync: bool = False) -> None:
         """Append one record; an OSError (a full or read-only card) leaves the file
         ending at the last complete record and goes to the caller."""
-        data = encode(record)
+        self.write_encoded(encode(record), sync)
+
+    def write_encoded(self, data: bytes, sync: bool = False) -> None:
+        """`write` for a record already encoded (a backlog held while the card failed)."""
         view = memoryview(data)
         try:
             while view:  # a regular file takes it in one write; loop for the rare short write
@@ -166,6 +169,12 @@ class LogWriter:
             self._last_sync = now
             if os.fstat(self._f.fileno()).st_nlink == 0:
                 self._relink()
+
+    def sync(self) -> None:
+        """fsync now (a backlog just written: it waited long enough)."""
+        os.fsync(self._f.fileno())
+        self.fsyncs += 1
+        self._last_sync = self.now()
 
     def _cut_to_good(self) -> None:
         """Drop a half-written record (truncating frees space, so it works on a full card too)."""

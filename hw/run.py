@@ -130,6 +130,10 @@ def run_device(
         session = recorder.attach(session)
     core = recorder if recorder is not None else None  # a resume swaps the session inside the recorder
     mend_rollover = RolloverMender()  # a receiver's week rollover mid-run: its dates jump 1024 weeks
+    if hasattr(source, "wake_at"):  # a live source: wake the loop when a pip or a buzzer change is due
+        source.wake_at = lambda: _earliest(
+            getattr(core.session if core else session, "next_due_s", None), getattr(buzzer, "next_change_s", None)
+        )
     events = with_due_ticks((mend_rollover(e) for e in source), lambda: getattr(core.session if core else session, "next_due_s", None))
     out = DeviceRun()
     notify("READY=1")
@@ -180,6 +184,11 @@ def run_device(
     out.splits = list(session.splits)  # a resumed run's splits from before the restart too
     out.wheel = _keep_wheel(core.session if core else session, dev, wheel_store_dir)
     return out
+
+
+def _earliest(*times_s: float | None) -> float | None:
+    known = [t for t in times_s if t is not None]
+    return min(known) if known else None
 
 
 def _open_wheel(dev: DeviceConfig, now_gps_s: Callable[[], float]) -> Any:

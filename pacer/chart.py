@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from pacer.runlog import RunLog
-from pacer.runreport import pace_s, pace_series
+from pacer.runreport import elevation_series, pace_s, pace_series
 from pacer.units import MILE_M, format_distance, format_duration
 
 SMOOTH_S = 30.0  # the bold pace line: distance covered over this window, centred
@@ -37,9 +37,22 @@ def pace_chart(log: RunLog, title: str = "") -> Figure:
     actual = [pace_s(v, unit) for v in s.speed_mps]
     smooth = [pace_s(v, unit) for v in window_speed_mps(s.elapsed_s, s.dist_m, SMOOTH_S)]
     target = [pace_s(v, unit) for v in s.target_speed_mps]
+    elev_d, elev_m = elevation_series(log)
     fig = Figure(figsize=(10, 6.5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
-    ax, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    if elev_d:  # the course's hills under the pace, where a runner looks for why it changed
+        gs = fig.add_gridspec(3, 1, height_ratios=(3, 1, 2))
+        ax = fig.add_subplot(gs[0])
+        ax2 = fig.add_subplot(gs[2], sharex=ax)  # axes[1] is the delta, with or without hills
+        axe = fig.add_subplot(gs[1], sharex=ax)
+        ax.tick_params(labelbottom=False)
+        axe.tick_params(labelbottom=False)
+        axe.fill_between([d / unit_m for d in elev_d], elev_m, min(elev_m) - 1.0, color="#bcaaa4", alpha=0.7)
+        axe.set_ylim(min(elev_m) - 1.0, max(elev_m) + 1.0)
+        axe.set_ylabel("elevation, m")
+        axe.grid(True, alpha=0.3)
+    else:
+        ax, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
 
     ax.plot(x, _nan(actual), color="#90caf9", lw=0.8, label="pace, live (device estimate)")
     ax.plot(x, _nan(smooth), color="#1565c0", lw=1.6, label=f"pace, {SMOOTH_S:.0f} s average")

@@ -58,9 +58,9 @@ def _parse_press(text: str) -> tuple[float, str]:
         t_s = float(t)
     except ValueError:
         t_s = -1.0
-    if button not in ("start", "lap", "stop") or not (t_s >= 0 and math.isfinite(t_s)):
+    if button not in ("start", "lap", "stop", "mark") or not (t_s >= 0 and math.isfinite(t_s)):
         raise argparse.ArgumentTypeError(
-            f"expected T:BUTTON, seconds from the track's first point and start, lap or stop (such as 612.5:lap), got {text!r}"
+            f"expected T:BUTTON, seconds from the track's first point and start, lap, stop or mark (such as 612.5:lap), got {text!r}"
         )
     return t_s, button
 
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--config", default="/etc/pacer/pacer.toml", metavar="PACER.toml", help="plan and [device] wiring (default: %(default)s)")
     p_sim.add_argument("--via-gpsd", action="store_true", help="send the track as NMEA through a real gpsd (Debian package gpsd) and read it back with the Pi's gpsd source: the device path, off the device (always so for an NMEA log)")
     p_sim.add_argument("--json", action="store_true", help="print one JSON document with the splits on stdout instead of the table")
-    p_sim.add_argument("--press", type=_parse_press, action="append", default=[], metavar="T:BUTTON", help="a button the rider pressed, replayed: T seconds from the track's first point, BUTTON start, lap or stop (repeat it)")
+    p_sim.add_argument("--press", type=_parse_press, action="append", default=[], metavar="T:BUTTON", help="a button the rider pressed, replayed: T seconds from the track's first point, BUTTON start, lap, stop or mark (the bike is at a km/mile board: snap to it) (repeat it)")
     p_sim.add_argument("--wheel", metavar="WHEEL.csv", help="replay the bike's wheel beside the track: a CSV with a t_s column, one row per revolution, seconds from the track's first point (the generator writes one beside each track); the plan's [device] wheel_circumference is the starting circumference")
     p_sim.add_argument("--log", metavar="FILE.jsonl", help="write the run log (every event and status, as on the bike) to FILE; read it with `pacer report`")
     p_report = sub.add_parser(
@@ -195,6 +195,10 @@ def cmd_sim(args: argparse.Namespace) -> int:
         from pacer.report import split_table
 
         print(split_table(config, result.splits, result.finished, title=f"replayed from {track_path.name}"))
+        from pacer.runreport import corrections_lines
+
+        for line in corrections_lines(result.corrections, config.display.pace_unit):
+            print(line)
         for line in result.notes:
             print(line)
     return 0
@@ -250,6 +254,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if workout is not None:
         return _report_workout(args, log, workout, path)
     print(split_table(log.config, log.splits, log.finished, title=f"from {path.name}"))
+    from pacer.runreport import corrections_lines
+
+    for line in corrections_lines(log, log.config.display.pace_unit):
+        print(line)
     if args.csv:
         from pacer.runreport import splits_csv
 

@@ -50,7 +50,11 @@ def needed_speed_mps(plan: Plan, dist_m: float, elapsed_s: float) -> float | Non
             time_left_s = plan.target_elapsed_s(mark) - elapsed_s
             if remaining_m <= 0 or time_left_s <= 1.0:
                 return None
-            return remaining_m / time_left_s
+            # The plan's own speed here, scaled so the rest of the split closes the gap: the
+            # average to the mark for an even plan, but on a grade-adjusted one the pace for
+            # THIS stretch of hill (the average would ask for the same pace up and down).
+            planned_left_s = plan.target_elapsed_s(mark) - plan.target_elapsed_s(dist_m)
+            return plan.target_speed_mps(dist_m) * planned_left_s / time_left_s
     return None
 
 

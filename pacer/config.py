@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from pacer.course import CoursePoints
 from pacer.errors import ConfigError, UnitError, read_user_file
 from pacer.plan import Plan, even_plan, segments_plan, split_marks_m, splits_plan
 from pacer.prefs import DisplayPrefs
@@ -22,6 +23,8 @@ from pacer.units import MILE_M, format_duration, parse_distance_m, parse_duratio
 SPLITS_SUM_TOLERANCE_S = 0.05
 MAX_MARKS = 10_000  # split marks a plan may have: a marathon split every 5 m, not every millimetre
 MAX_PLAN_BYTES = 256 * 1024  # a plan is a few hundred bytes; this keeps a stray big file out of memory
+MAX_STRETCH = 0.03  # a course within 3 % of the plan's distance is stretched to it; further is an error
+MAX_LEAD_M = 50.0  # a bike further ahead than this is not leading its runner
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class CoachSettings:
     horizon_s: float = 10.0  # advice looks this far ahead at the current speed
     reminder_s: float = 30.0  # repeat FASTER/SLOWER this often while it stands
     loss_timeout_s: float = 3.0  # no fix for this long means GPS LOST
+    lead_m: float = 0.0  # the bike rides this far in front of the runner: the runner's progress is the bike's less this
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,11 @@ class RouteSettings:
     lane: int | None = None  # the lane the BIKE rides in (track mode); None: not given
     finish_deg: tuple[float, float] | None = None  # a point on the finish line (lat, lon)
     heading_deg: float | None = None  # running direction on the home straight, clockwise from north
+    course_path: str | None = None  # "course": the course file, resolved against the plan file's folder
+    course: CoursePoints | None = None  # "course": the course as read from it
+    start_at_m: float = 0.0  # "course": the start, this far along the course's polyline
+    stretch: float = 1.0  # "course": plan distance / course length (within MAX_STRETCH)
+    markers_m: float | None = None  # boards every this far from the start, for MARK; None: the plan's marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,7 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)  # sections owned by the device world ([device], …)
     route: RouteSettings = RouteSettings()
     workout: Workout | None = None  # [[workout]] blocks (pacer/workout.py); `plan` then stands in for them
+    grade: str = "flat"  # [plan] grade: "minetti" spreads the goal over the course's hills (pacer/grade.py)
 
 
 # -- the schema ---------------------------------------------------------------
@@ -144,6 +154,27 @@ def _heading(v: Any) -> float:
     return float(v) % 360.0
 
 
+def _course_file(v: Any) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise UnitError(f"expected the course's GPX file, such as \"course.gpx\", got {_show(v)}")
+    return v.strip()
+
+
+def _distance_or_zero(v: Any) -> float:
+    if isinstance(v, str) and v.strip() in ("0", "0 m", "0 km", "0m"):
+        return 0.0
+    return parse_distance_m(_str(v))
+
+
+def _lead(v: Any) -> float:
+    if isinstance(v, str) and v.strip() in ("0", "0 m", "0m"):
+        return 0.0
+    lead_m = parse_distance_m(_str(v))
+    if lead_m > MAX_LEAD_M:
+        raise UnitError(f"expected the bike's lead on its runner, up to {MAX_LEAD_M:g} m, got {_show(v)}")
+    return lead_m
+
+
 SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
     "plan": {
         "name": _str,
@@ -152,14 +183,19 @@ SCHEMA: dict[str, dict[str, Callable[[Any], Any]]] = {
         "split_every": lambda v: parse_distance_m(_str(v)),
         "splits": _split_list,
         "segments": _segment_list,
+        "grade": _choice("flat", "minetti"),
     },
-    "route": {"mode": _choice("free", "track"), "lane": _lane, "finish": _latlon, "heading": _heading},
+    "route": {
+        "mode": _choice("free", "track", "course"), "lane": _lane, "finish": _latlon, "heading": _heading,
+        "course": _course_file, "start_at": _distance_or_zero, "markers": lambda v: parse_distance_m(_str(v)),
+    },
     "display": {"pace_unit": _choice("km", "mi"), "needed": _choice("pace", "speed")},
     "coach": {
         "tolerance": _seconds,
         "horizon": _seconds,
         "reminder": _seconds,
         "loss_timeout": _seconds,
+        "lead": _lead,
     },
 }
 REQUIRED = {"plan": ("distance",)}
@@ -194,11 +230,23 @@ class _Reporter:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and check a plan file; raise ConfigError with one clear sentence."""
+    """Read and check a plan file (and its course file); raise ConfigError with one clear sentence."""
     return parse_config(read_user_file(str(path), "plan", ConfigError, max_bytes=MAX_PLAN_BYTES), str(path))
 
 
-def parse_config(text: str, path: str = "<plan>") -> Config:
+def read_course(path: str) -> CoursePoints:
+    """The course file a plan names: read, then parsed (pacer/course_file.py)."""
+    from pacer.course_file import MAX_COURSE_BYTES, parse_course
+
+    return parse_course(read_user_file(path, "course", ConfigError, max_bytes=MAX_COURSE_BYTES), path)
+
+
+CourseReader = Callable[[str], CoursePoints]
+
+
+def parse_config(text: str, path: str = "<plan>", course_reader: CourseReader = read_course) -> Config:
+    """The plan file's `text`; `course_reader` reads a course file it names (the simulator
+    and the bench hand one that knows their generated courses)."""
     rep = _Reporter(path, text)
     try:
         raw = tomllib.loads(text)
@@ -233,12 +281,21 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
                 raise rep.error("plan", key, "not with [[workout]] blocks; expected only `name` in [plan]")
         workout = parse_workout(workout_raw, values.get("plan", {}), text, path)
         plan = workout.as_plan()
-    else:
+    route = _route(values.get("route", {}), rep, path, course_reader)
+    plan_values = values.get("plan", {})
+    if workout is None and route.course is not None:
+        plan_values = _course_distance(plan_values, route, rep)
+        route = _stretched(plan_values["distance"], route)
+    if workout is None:
         for section, keys in REQUIRED.items():
             for key in keys:
-                if key not in values.get(section, {}):
+                if key not in values.get(section, {}) and not (section == "plan" and route.course is not None):
                     raise rep.error(section, key, "missing; expected e.g. distance = \"5 km\"")
-        plan = _build_plan(values["plan"], rep)
+        plan = _build_plan(plan_values, rep)
+        if plan_values.get("grade", "flat") != "flat":
+            plan = _graded(plan, route, plan_values["grade"], rep)
+    elif route.mode == "course":
+        raise rep.error("route", "mode", "course mode is for a [plan], not for [[workout]] blocks")
     disp = values.get("display", {})
     miles = workout is None and _is_miles(values.get("plan", {}).get("distance", 0.0))  # a workout: km unless asked
     pace_unit = disp.get("pace_unit") or ("mi" if miles else "km")
@@ -251,18 +308,42 @@ def parse_config(text: str, path: str = "<plan>") -> Config:
         reminder_s=c.get("reminder", default.reminder_s),
         loss_timeout_s=c.get("loss_timeout", default.loss_timeout_s),
     )
+    if c.get("lead") and workout is not None:
+        raise rep.error("coach", "lead", "not with [[workout]] blocks; expected it in a [plan] run")
+    coach = replace(coach, lead_m=c.get("lead", 0.0))
     extra = {k: raw[k] for k in OPEN_SECTIONS if k in raw}
-    route = _route(values.get("route", {}), rep)
-    return Config(plan, display, coach, route.mode, path, extra, route, workout)
+    return Config(plan, display, coach, route.mode, path, extra, route, workout,
+                  plan_values.get("grade", "flat") if workout is None else "flat")
 
 
-def _route(v: dict[str, Any], rep: _Reporter) -> RouteSettings:
+def _route(v: dict[str, Any], rep: _Reporter, path: str, course_reader: CourseReader) -> RouteSettings:
     mode = v.get("mode", "free")
+    markers = v.get("markers")
+    if mode == "track" and markers is not None:
+        raise rep.error("route", "markers", 'not on a track (its boards are the laps); expected mode = "free" or "course"')
+    if mode != "course":
+        for key in ("course", "start_at"):
+            if key in v:
+                raise rep.error("route", key, 'only for a course; expected mode = "course" in [route]')
+    if mode == "course":
+        for key in ("lane", "finish", "heading"):
+            if key in v:
+                raise rep.error("route", key, 'only for a track; expected mode = "track" in [route]')
+        if "course" not in v:
+            raise rep.error("route", "mode", '"course" needs the course file; expected course = "course.gpx" in [route]')
+        course_path = str(Path(path).parent / v["course"]) if not Path(v["course"]).is_absolute() else v["course"]
+        course = course_reader(course_path)
+        start_at = v.get("start_at", 0.0)
+        length_m = course.length_m()
+        if start_at >= length_m - 10.0:
+            raise rep.error("route", "start_at", f"{start_at:g} m is beyond the course's end ({length_m:.0f} m); "
+                            "expected a start on the course")
+        return RouteSettings("course", course_path=course_path, course=course, start_at_m=start_at, markers_m=markers)
     if mode != "track":
         for key in ("lane", "finish", "heading"):
             if key in v:
                 raise rep.error("route", key, 'only for a track; expected mode = "track" in [route]')
-        return RouteSettings()
+        return RouteSettings(markers_m=markers)
     if ("finish" in v) != ("heading" in v):
         missing = "heading" if "finish" in v else "finish"
         raise rep.error(
@@ -270,6 +351,41 @@ def _route(v: dict[str, Any], rep: _Reporter) -> RouteSettings:
             f"needs `{missing}` too; give both, or neither and the oval is fitted from the fixes",
         )
     return RouteSettings("track", v.get("lane"), v.get("finish"), v.get("heading"))
+
+
+def _course_distance(v: dict[str, Any], route: RouteSettings, rep: _Reporter) -> dict[str, Any]:
+    """The plan's keys with `distance` defaulting to the course's length from its start, and the
+    plan's distance checked against it: within MAX_STRETCH, or one line saying by how much not."""
+    assert route.course is not None
+    course_m = route.course.length_m() - route.start_at_m
+    if "distance" not in v:
+        return {**v, "distance": course_m}
+    off = course_m / v["distance"] - 1.0
+    if abs(off) > MAX_STRETCH:
+        raise rep.error(
+            "plan", "distance",
+            f"{v['distance']:g} m, but the course {Path(route.course.path).name} is {course_m:.0f} m from its start, "
+            f"{100 * abs(off):.1f} % {'shorter' if off < 0 else 'longer'}; expected them within {100 * MAX_STRETCH:g} % "
+            "(or leave distance out)",
+        )
+    return v
+
+
+def _stretched(distance_m: float, route: RouteSettings) -> RouteSettings:
+    assert route.course is not None
+    return replace(route, stretch=distance_m / (route.course.length_m() - route.start_at_m))
+
+
+def _graded(plan: Plan, route: RouteSettings, model: str, rep: _Reporter) -> Plan:
+    from pacer.grade import graded_plan
+
+    if route.course is None:
+        raise rep.error("plan", "grade", 'needs a course with elevation; expected [route] mode = "course"')
+    dist_m, alt_m = route.course.profile()
+    if len(dist_m) < 2:
+        raise rep.error("plan", "grade", f"the course {Path(route.course.path).name} has no elevation; "
+                        "expected <ele> in its points (or grade = \"flat\")")
+    return graded_plan(plan, dist_m, alt_m, route.start_at_m, route.stretch, model)
 
 
 def _is_miles(distance_m: float) -> bool:

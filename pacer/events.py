@@ -57,6 +57,7 @@ class Button(enum.Enum):
     START = "start"
     LAP = "lap"
     STOP = "stop"
+    MARK = "mark"  # the bike is at a km or mile board: snap progress to it (a long LAP press)
 
 
 @dataclass(frozen=True, slots=True)

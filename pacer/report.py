@@ -7,29 +7,85 @@ Pure formatting of values the session computed; shared by `pacer plan`,
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
 
 from pacer.config import Config
 from pacer.status import Split, SplitKind
-from pacer.units import MILE_M, format_distance, format_duration, format_pace
+from pacer.units import format_distance, format_duration, format_pace
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def schedule_table(config: Config) -> str:
     plan = config.plan
     unit = config.display.pace_unit
-    lines = [
-        f"{plan.name}: {format_distance(plan.distance_m, unit)} in {format_duration(plan.goal_s, 1)}",
-        f"{'mark':>10}  {'split':>8}  {'elapsed':>9}  {'pace/km':>7}  {'pace/mi':>7}",
-    ]
+    profile = course_profile(config)
+    lines = [f"{plan.name}: {format_distance(plan.distance_m, unit)} in {format_duration(plan.goal_s, 1)}"]
+    lines += course_lines(config)
+    head = f"{'mark':>10}  {'split':>8}  {'elapsed':>9}  {'pace/km':>7}  {'pace/mi':>7}"
+    lines.append(head + ("  {:>6}  {:>6}".format("gain m", "loss m") if profile is not None else ""))
     prev_m = 0.0
+    total_up = total_down = 0.0
     for mark_m, split_s, elapsed_s in plan.rows():
         speed = (mark_m - prev_m) / split_s
-        lines.append(
+        line = (
             f"{format_distance(mark_m, unit):>10}  {format_duration(split_s, 1):>8}  "
             f"{format_duration(elapsed_s, 1):>9}  {format_pace(speed, 'km'):>7}  {format_pace(speed, 'mi'):>7}"
         )
+        if profile is not None:
+            up, down = _gain_loss_between(profile, prev_m, mark_m)
+            total_up, total_down = total_up + up, total_down + down
+            line += f"  {up:>6.1f}  {down:>6.1f}"
+        lines.append(line)
         prev_m = mark_m
+    if profile is not None:
+        from pacer.grade import SMOOTH_M
+
+        lines.append(f"elevation (smoothed over {SMOOTH_M:g} m): +{total_up:.0f} m, -{total_down:.0f} m")
     return "\n".join(lines)
+
+
+def course_lines(config: Config) -> list[str]:
+    """What `pacer plan` says about a course: its file, length, stretch, start, grade model."""
+    r = config.route
+    if r.course is None:
+        return []
+    length_m = r.course.length_m() - r.start_at_m
+    lines = [
+        f"course {Path(r.course.path).name}: {length_m:.1f} m from "
+        + (f"{r.start_at_m:g} m along it" if r.start_at_m else "its first point")
+        + (f", stretched {100 * (r.stretch - 1):+.2f} % to the plan's distance" if abs(r.stretch - 1) > 5e-7 else "")
+    ]
+    if config.grade != "flat":
+        lines.append("targets: grade-adjusted, Minetti et al. (2002) energy cost of running; the goal is unchanged")
+    return lines
+
+
+def course_profile(config: Config) -> tuple[np.ndarray, np.ndarray] | None:
+    """(run distance, smoothed elevation) every CELL_M of a course with elevation; None otherwise.
+    numpy is imported only here: `pacer run` imports this module and must start fast on a Pi."""
+    from pacer.grade import run_profile
+
+    r = config.route
+    if r.course is None:
+        return None
+    dist, alt = r.course.profile()
+    if len(dist) < 2:
+        return None
+    return run_profile(dist, alt, r.start_at_m, r.stretch, config.plan.distance_m)
+
+
+def _gain_loss_between(profile: tuple[np.ndarray, np.ndarray], a_m: float, b_m: float) -> tuple[float, float]:
+    import numpy as np
+
+    from pacer.grade import gain_loss_m
+
+    edges, alt = profile
+    inside = (edges > a_m) & (edges < b_m)
+    d = np.concatenate(([a_m], edges[inside], [b_m]))
+    return gain_loss_m(np.interp(d, edges, alt))
 
 
 def _signed(x: float) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pacer.config import Config, parse_config
 from pacer.errors import ConfigError
 from pacer.filter import FilterSettings
-from pacer.runlog import RunLog, route_record
+from pacer.runlog import LogStep, RunLog, route_record
 from pacer.session import Session
-from pacer.status import Phase
+from pacer.status import Phase, Status
 from pacer.workout import Workout
 from pacer.workout_session import make_session
 
@@ -26,6 +26,19 @@ def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, win
         return "it holds no step"
     if last.phase == Phase.FINISHED:
         return "that run finished"
+    why = why_not_same_run(log, config, start_mode)
+    if why is not None:
+        return why
+    gap_s = t_s - last.t_s
+    if gap_s < 0:
+        return f"its last record is {-gap_s:.0f} s after the current GPS time"
+    if gap_s > window_s:
+        return f"its last record is {gap_s:.0f} s old, beyond the resume window of {window_s:.0f} s"
+    return None
+
+
+def why_not_same_run(log: RunLog, config: Config, start_mode: str) -> str | None:
+    """What the header alone tells: None if the log was written for the same plan and start."""
     if log.config.plan != config.plan or log.config.coach != config.coach or log.header.get("route") != route_record(config):
         return "the plan has changed since"
     known, workout = logged_workout(log)
@@ -33,11 +46,6 @@ def why_not_resume(log: RunLog, config: Config, start_mode: str, t_s: float, win
         return "the workout has changed since"
     if log.start_mode != start_mode:
         return f"it started by {log.start_mode!r}, the device now starts by {start_mode!r}"
-    gap_s = t_s - last.t_s
-    if gap_s < 0:
-        return f"its last record is {-gap_s:.0f} s after the current GPS time"
-    if gap_s > window_s:
-        return f"its last record is {gap_s:.0f} s old, beyond the resume window of {window_s:.0f} s"
     return None
 
 
@@ -54,26 +62,50 @@ def logged_workout(log: RunLog) -> tuple[bool, Workout | None]:
         return False, None
 
 
+class SessionRebuild:
+    """A new session fed a log's events as they are read (`read_log(..., on_step=rebuild.feed)`),
+    so a long log is replayed without holding it: the state the device had before it stopped.
+
+    Nothing is stepped for a log of another plan or start mode (it will not be resumed)."""
+
+    def __init__(self, config: Config, start_mode: str, filter_settings: FilterSettings = FilterSettings()) -> None:
+        self.config, self.start_mode, self.filter_settings = config, start_mode, filter_settings
+        self.session: Session | None = None
+        self.status: Status | None = None
+        self.other_run: str | None = None  # why the log is not this run's, from its header
+
+    def feed(self, log: RunLog, step: LogStep) -> None:
+        if self.session is None:
+            if self.other_run is None:
+                self.other_run = why_not_same_run(log, self.config, self.start_mode) or ""
+            if self.other_run:
+                return
+            self.session = make_session(self.config, log.start_mode, self.filter_settings)  # type: ignore[arg-type]
+        self.status = self.session.step(step.event)
+
+    def result(self, log: RunLog) -> tuple[Session, str | None]:
+        """The session, and a note when the replayed last status differs from the logged one
+        (another software version may filter differently); the rebuilt state wins."""
+        session = self.session or make_session(self.config, log.start_mode, self.filter_settings)  # type: ignore[arg-type]
+        status, logged = self.status, log.last
+        if status is None or logged is None:
+            return session, None
+        if (status.phase, status.elapsed_s, status.dist_m, len(session.splits)) != (
+            logged.phase, logged.elapsed_s, logged.dist_m, len(log.splits)
+        ):
+            return session, (
+                f"the replay ends at {status.dist_m:.1f} m, {status.elapsed_s:.1f} s; the log at "
+                f"{logged.dist_m:.1f} m, {logged.elapsed_s:.1f} s (logged by {log.header.get('software')})"
+            )
+        return session, None
+
+
 def rebuild_session(
     log: RunLog, config: Config, filter_settings: FilterSettings = FilterSettings()
 ) -> tuple[Session, str | None]:
-    """A new session fed every logged event: the state the device had before it stopped.
-
-    Also returns a note when the replayed last status differs from the logged one
-    (another software version may filter differently); the rebuilt state wins.
-    """
-    session = make_session(config, log.start_mode, filter_settings)  # type: ignore[arg-type]  # a workout's too
-    status = None
+    """A new session fed every logged event of a log read whole (see SessionRebuild)."""
+    rebuild = SessionRebuild(config, log.start_mode, filter_settings)
+    rebuild.other_run = ""  # asked for: replay whatever the header says
     for st in log.steps:
-        status = session.step(st.event)
-    logged = log.last
-    if status is None or logged is None:
-        return session, None
-    if (status.phase, status.elapsed_s, status.dist_m, len(session.splits)) != (
-        logged.phase, logged.elapsed_s, logged.dist_m, len(log.splits)
-    ):
-        return session, (
-            f"the replay ends at {status.dist_m:.1f} m, {status.elapsed_s:.1f} s; the log at "
-            f"{logged.dist_m:.1f} m, {logged.elapsed_s:.1f} s (logged by {log.header.get('software')})"
-        )
-    return session, None
+        rebuild.feed(log, st)
+    return rebuild.result(log)

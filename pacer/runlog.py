@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, is_dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pacer.config import CoachSettings, Config
 from pacer.errors import PacerError
@@ -24,7 +24,7 @@ from pacer.config import MAX_MARKS
 from pacer.plan import Plan
 from pacer.units import MAX_DISTANCE_M
 from pacer.prefs import DisplayPrefs
-from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
+from pacer.status import Correction, Cue, GpsState, Phase, Split, SplitKind, Status
 
 FORMAT = "pacer-runlog"
 VERSION = 1
@@ -76,12 +76,19 @@ def route_record(config: Config) -> dict[str, Any]:
     """How progress is measured (free or track, and the track's settings), JSON-shaped."""
     route = getattr(config, "route", None)
     d = asdict(route) if route is not None and is_dataclass(route) else {"mode": config.route_mode}
+    d.pop("course", None)  # the course's points: its file is named in course_path
     return json.loads(json.dumps(d))  # tuples as lists, as they read back
 
 
 def resume_record(t_s: float, software: str, dropped_events: int) -> dict[str, Any]:
     """Marks where a restarted device picked the run up again (not an event)."""
     return {"resume": {"t_s": t_s, "software": software, "dropped_events": dropped_events}}
+
+
+def gap_record(t_s: float, dropped_steps: int) -> dict[str, Any]:
+    """Marks where the log lost steps: its card failed for longer than the writer could
+    hold them (hw/recorder.py). Not an event: the steps around it are whole."""
+    return {"gap": {"t_s": t_s, "dropped_steps": dropped_steps}}
 
 
 def event_to_dict(event: Event) -> tuple[str, dict[str, Any]]:
@@ -200,6 +207,8 @@ def status_to_dict(s: Status) -> dict[str, Any]:
         d["last_split"] = s.last_split.index
     if s.message:
         d["message"] = s.message
+    if s.correction is not None:
+        d["correction"] = asdict(s.correction)  # unrounded: a replayed log rebuilds the run exactly
     if s.wheel is not None:
         d["wheel"] = s.wheel
     return d
@@ -225,9 +234,19 @@ def status_from_dict(d: dict[str, Any], t_s: float, plan: Plan, splits: dict[int
         satellites=_int(d, "satellites", True), advice=Cue(d.get("advice")),
         sounds=tuple(Cue(c) for c in sounds), new_splits=new,
         last_split=splits.get(_int(d, "last_split")) if "last_split" in d else None,  # shuffled: unknown yet
-        message=_text(d, "message", ""),
+        message=_text(d, "message", ""), correction=_correction(d.get("correction")),
         wheel=_text(d, "wheel", "") or None,
     )
+
+
+def _correction(d: Any) -> Correction | None:
+    """A logged MARK press (absent in logs before issue 12)."""
+    if d is None:
+        return None
+    if not isinstance(d, dict):
+        raise ValueError(f"correction is {_kind(d)}; expected a JSON object")
+    return Correction(_num(d, "elapsed_s"), _num(d, "board_m"), _num(d, "bike_m"), _num(d, "by_m"),
+                      bool(d.get("accepted")))
 
 
 def step_record(event: Event, status: Status) -> dict[str, Any]:
@@ -257,14 +276,17 @@ class RunLog:
     path: str
     header: dict[str, Any]
     config: Config  # the plan, display and coach settings the run was logged with
-    steps: list[LogStep] = field(default_factory=list)
+    steps: list[LogStep] = field(default_factory=list)  # every step; only the last when read streaming
     resumes: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     good_bytes: int = 0
+    step_count: int = 0  # steps read, kept or not
+    splits: list[Split] = field(default_factory=list)  # every split announced, in order
 
     @property
-    def splits(self) -> list[Split]:
-        return [x for st in self.steps for x in st.status.new_splits]
+    def corrections(self) -> list[Correction]:
+        """Every MARK press of the run, taken or refused."""
+        return [st.status.correction for st in self.steps if st.status.correction is not None]
 
     @property
     def last(self) -> Status | None:
@@ -329,12 +351,16 @@ def _lines_with_lookahead(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes, 
         prev, n = nxt, n + 1
 
 
-def read_log(lines: Iterable[bytes], path: str) -> RunLog:
+def read_log(lines: Iterable[bytes], path: str, on_step: Callable[[RunLog, LogStep], None] | None = None) -> RunLog:
     """Read a log from its raw lines (as `open(path, "rb")` yields them).
 
     A last record that is cut short (no newline, or not JSON, or NUL bytes a
     power cut left) is skipped with a warning; a bad record anywhere before the
     last is a `LogError` naming the file and line.
+
+    With `on_step`, each step goes to it as it is read and only the last is kept
+    (`steps` holds one): the device resuming after a day at 10 Hz (~900,000 steps,
+    about a gigabyte as objects) needs each event once, not all of them at once.
     """
     log: RunLog | None = None
     offset = 0
@@ -365,7 +391,14 @@ def read_log(lines: Iterable[bytes], path: str) -> RunLog:
             else:
                 _add_record(log, rec, n, splits)
                 if log.steps and log.steps[-1].line == n:
-                    order.check_time(log.steps[-1].event.t_s, n)
+                    step = log.steps[-1]
+                    order.check_time(step.event.t_s, n)
+                    log.step_count += 1
+                    log.splits.extend(step.status.new_splits)
+                    if on_step is not None:
+                        if len(log.steps) > 1:
+                            del log.steps[:-1]
+                        on_step(log, step)
         except LogError:
             raise
         except RecursionError:
@@ -447,9 +480,16 @@ def _add_record(log: RunLog, rec: dict[str, Any], n: int, splits: dict[int, Spli
     if "resume" in rec:
         log.resumes.append(rec["resume"])
         return
+    if "gap" in rec:
+        gap = rec["gap"] if isinstance(rec["gap"], dict) else {}
+        dropped = gap.get("dropped_steps")
+        dropped = dropped if isinstance(dropped, int) and not isinstance(dropped, bool) and dropped >= 0 else "some"
+        log.warnings.append(f"{log.path}: line {n}: {dropped} steps before this line were not logged "
+                            "(the card could not be written for that long)")
+        return
     kind = next((k for k in (*EVENT_KINDS, WHEEL_KIND) if k in rec), None)
     if kind is None:
-        raise ValueError(f"expected one of {', '.join(EVENT_KINDS)} or resume (or {WHEEL_KIND}, from a wheel sensor)")
+        raise ValueError(f"expected one of {', '.join(EVENT_KINDS)}, resume or gap (or {WHEEL_KIND}, from a wheel sensor)")
     event = event_from_dict(kind, rec[kind])
     status = status_from_dict(rec["status"], event.t_s, log.config.plan, splits)
     log.steps.append(LogStep(event, status, n))

@@ -16,7 +16,7 @@ import gpxpy.gpx
 
 from pacer.events import Fix, FixMode
 from pacer.runlog import RunLog
-from pacer.status import Phase, Split
+from pacer.status import Correction, Phase, Split
 from pacer.units import MILE_M
 
 MIN_PACE_SPEED_MPS = 0.5  # slower than this is standing: no pace is drawn
@@ -58,6 +58,43 @@ def pace_series(log: RunLog) -> PaceSeries:
         s.target_speed_mps.append(x.target_speed_mps)
         s.delta_s.append(x.delta_s)
     return s
+
+
+ELEVATION_SMOOTH_FIXES = 15  # a receiver's altitude is noisy by metres fix to fix
+
+
+def elevation_series(log: RunLog) -> tuple[list[float], list[float]]:
+    """(distance, elevation smoothed over ELEVATION_SMOOTH_FIXES fixes) while running;
+    empty when the fixes carry no altitude."""
+    d, a = [], []
+    for st in log.steps:
+        if isinstance(st.event, Fix) and st.event.alt_m is not None and st.status.phase == Phase.RUNNING:
+            d.append(st.status.dist_m)
+            a.append(st.event.alt_m)
+    if len(a) < ELEVATION_SMOOTH_FIXES:
+        return [], []
+    half = ELEVATION_SMOOTH_FIXES // 2
+    smooth = []
+    for i in range(len(a)):
+        lo, hi = max(0, i - half), min(len(a), i + half + 1)
+        smooth.append(sum(a[lo:hi]) / (hi - lo))
+    return d, smooth
+
+
+def corrections_lines(log_or_list: RunLog | list[Correction], unit: str) -> list[str]:
+    """One line per MARK press: when, which board, by how much (or why refused)."""
+    from pacer.units import format_distance, format_duration
+
+    items = log_or_list.corrections if isinstance(log_or_list, RunLog) else log_or_list
+    out = []
+    for c in items:
+        board = format_distance(c.board_m, unit)
+        if c.accepted:
+            out.append(f"MARK at {format_duration(c.elapsed_s, 1)}: snapped to the {board} board, {c.by_m:+.1f} m")
+        else:
+            out.append(f"MARK at {format_duration(c.elapsed_s, 1)}: refused, {abs(c.board_m - c.bike_m):.0f} m "
+                       f"from the nearest board ({board})")
+    return out
 
 
 def pace_s(speed_mps: float | None, unit: str) -> float | None:

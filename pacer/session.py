@@ -7,6 +7,7 @@ device, so the Pi, the simulator and the tests drive the very same object.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -17,13 +18,16 @@ from pacer.filter import Estimator, FilterSettings, SpeedSmoother
 from pacer.guard import guard_event
 from pacer.route import make_route
 from pacer.split_timing import LAG_S, DistanceHistory
-from pacer.status import Cue, GpsState, Phase, Split, SplitKind, Status
+from pacer.status import Correction, Cue, GpsState, Phase, Split, SplitKind, Status
 from pacer.wheel import WheelSettings
 from pacer.wheel_route import WheelRoute, wheel_route
 
 StartMode = Literal["first_fix", "button", "moving"]
 
 MOVING_START_SPEED_MPS = 2.0  # auto-start: the bike is rolling faster than a walk
+MARK_REACH_M = 30.0  # a MARK press snaps to a board within max(this, MARK_REACH_FRAC of the board)
+MARK_REACH_FRAC = 0.03
+NOTE_S = 4.0  # a MARK's note stays on the screen this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +72,18 @@ class Session:
         self.finish_s: float | None = None
         self.history = DistanceHistory()  # for the fixed-lag timing of splits
         self.pending: list[tuple[SplitKind, float, float]] = []  # passed live, not yet timed: (kind, mark, live t)
+        self.lead_m = config.coach.lead_m  # the runner is this far behind the bike
+        self.shift_m = 0.0  # the MARK corrections so far, added to the route's progress
+        self.corrections: list[Correction] = []
+        self.note = ""  # a MARK's outcome, on the screen until note_until_s
+        self.note_until_s = -math.inf
+        self._correction: Correction | None = None  # made at this step
 
     # -- the one entry point --------------------------------------------------
 
     def step(self, event: Event) -> Status:
         event = guard_event(event, self.last_fix_t_s)  # NaN, impossible or mistimed fields never get in
+        self._correction = None
         sounds: list[Cue] = []
         new_splits: list[Split] = []
         if isinstance(event, Fix):
@@ -135,7 +146,7 @@ class Session:
         if self.phase != Phase.RUNNING:
             return
         assert self.start_t_s is not None and self.last is not None
-        now = _Sample(fix.t_s, self.route.dist_m - self.start_dist_m)
+        now = _Sample(fix.t_s, self._runner_m(self.route.dist_m))
         self.history.add(now.t_s, now.dist_m)
         self._pass_laps(self.last, now)
         self._pass_marks(self.last, now)
@@ -161,6 +172,8 @@ class Session:
             dist = self._dist_now(press.t_s)
             new_splits.append(self._split(SplitKind.LAP, dist, press.t_s - self._start()))
             sounds.append(Cue.SPLIT)
+        elif press.button == Button.MARK and self.phase == Phase.RUNNING:
+            self._mark(press.t_s)
         elif press.button == Button.STOP and self.phase == Phase.RUNNING:
             self._resolve(press.t_s, sounds, new_splits, flush=True)
             if self.phase == Phase.FINISHED:  # the finish was passed just before the press
@@ -169,6 +182,40 @@ class Session:
             self.finish_s = press.t_s - self._start()
             sounds.append(Cue.FINISH)
         self.splits.extend(new_splits)
+
+    def _runner_m(self, route_m: float) -> float:
+        """The runner's progress from the route's: less the start, less the lead, plus the MARK corrections."""
+        return route_m - self.start_dist_m - self.lead_m + self.shift_m
+
+    def boards_m(self) -> tuple[float, ...]:
+        """Where the boards a MARK snaps to stand: every `[route] markers`, or the plan's marks."""
+        every = self.config.route.markers_m
+        if every is None:
+            return self.plan.marks_m
+        n = int(self.plan.distance_m // every)
+        return tuple(k * every for k in range(1, n + 1) if k * every < self.plan.distance_m - 1.0) + (self.plan.distance_m,)
+
+    def _mark(self, t_s: float) -> None:
+        """The bike is at a board: snap its progress to the nearest one, if near enough to be it."""
+        bike_m = self._dist_now(t_s) + self.lead_m
+        board = min(self.boards_m(), key=lambda b: abs(b - bike_m))
+        reach_m = max(MARK_REACH_M, MARK_REACH_FRAC * board)
+        elapsed = t_s - self._start()
+        name = _board_name(board, self.config.display.pace_unit)
+        if abs(board - bike_m) > reach_m:
+            c = Correction(elapsed, board, bike_m, 0.0, False)
+            self.note = f"MARK? {abs(board - bike_m):.0f} m from {name}"
+        else:
+            by = board - bike_m
+            c = Correction(elapsed, board, bike_m, by, True)
+            self.shift_m += by
+            self.history.shift(by)
+            if self.last is not None:
+                self.last = _Sample(self.last.t_s, self.last.dist_m + by)
+            self.note = f"MARK {name} {by:+.0f} m"
+        self.note_until_s = t_s + NOTE_S
+        self.corrections.append(c)
+        self._correction = c
 
     # -- splits ---------------------------------------------------------------
 
@@ -237,12 +284,27 @@ class Session:
             return 0.0
         if self.phase == Phase.FINISHED:
             return self.last.dist_m
-        return self.route.dist_at(t_s) - self.start_dist_m
+        return self._runner_m(self.route.dist_at(t_s))
+
+    def _message(self, t_s: float) -> str:
+        """A fault first (GPS), then a MARK's outcome, then the route's (OFF COURSE)."""
+        if self.message:
+            return self.message
+        if t_s < self.note_until_s:
+            return self.note
+        return getattr(self.route, "note", "")
 
     def _with_wheel(self, status: Status) -> Status:
         return status if self.wheel is None else replace(status, wheel=self.wheel.wheel_state)
 
     def _status(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
+        status = self._status_core(t_s, sounds, new_splits)
+        message = self._message(t_s)
+        if message == status.message and self._correction is None:
+            return status
+        return replace(status, message=message, correction=self._correction)
+
+    def _status_core(self, t_s: float, sounds: list[Cue], new_splits: list[Split]) -> Status:
         plan = self.plan
         speed = self.shown_speed.speed_mps if self.estimator.started else None
         if self.phase == Phase.READY:
@@ -292,3 +354,12 @@ class Session:
             new_splits=tuple(new_splits), last_split=self.splits[-1] if self.splits else None,
             message=self.message,
         )
+
+
+def _board_name(board_m: float, unit: str) -> str:
+    """A board as the rider reads it: "2 km", "3 mi", else metres."""
+    from pacer.units import MILE_M
+
+    size = MILE_M if unit == "mi" else 1000.0
+    n = board_m / size
+    return f"{n:g} {unit}" if abs(n - round(n, 1)) < 1e-6 else f"{board_m:.0f} m"

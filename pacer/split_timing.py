@@ -34,6 +34,11 @@ class DistanceHistory:
         while self.samples and t_s - self.samples[0][0] > KEEP_S:
             self.samples.popleft()
 
+    def shift(self, by_m: float) -> None:
+        """Move every sample by `by_m` (a MARK correction), so the series stays continuous
+        across it and a mark passed by the jump is timed at the press."""
+        self.samples = deque((t, d + by_m) for t, d in self.samples)
+
     def smoothed_at(self, t_s: float, lag_s: float = LAG_S) -> float | None:
         """The local straight-line fit of the samples within lag_s of t_s, at t_s."""
         n = sx = sy = sxx = sxy = 0.0

@@ -73,6 +73,27 @@ class Split:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A MARK press: the bike said to be at a board; progress snapped to it, or refused.
+
+    `by_m` is what was added to progress (board minus the bike's progress then);
+    a refused press changes nothing and says how far the nearest board was.
+    """
+
+    elapsed_s: float  # from the start
+    board_m: float  # the nearest board (along the route from the start)
+    bike_m: float  # the bike's progress at the press, before the correction
+    by_m: float  # the correction applied; 0 when refused
+    accepted: bool
+
+    def as_json(self) -> dict[str, float | bool]:
+        return {
+            "elapsed_s": round(self.elapsed_s, 3), "board_m": round(self.board_m, 3),
+            "bike_m": round(self.bike_m, 3), "by_m": round(self.by_m, 3), "accepted": self.accepted,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Status:
     """The outcome of one step of the session."""
 
@@ -98,6 +119,7 @@ class Status:
     last_split: Split | None = None  # the latest split passed, for the screen
     message: str = ""  # a short fault or state note for the screen ("gpsd gone")
     workout: WorkoutView | None = None  # a workout's phase and reps (pacer/workout_status.py); None otherwise
+    correction: Correction | None = None  # a MARK press at this step, taken or refused
     wheel: str | None = None  # the wheel sensor: "ok", "lost"; None when no wheel is fitted
 
     @property

@@ -56,8 +56,10 @@ class WheelRoute:
     """Route protocol over a GPS route, plus `on_wheel(event)` and `wheel_state`."""
 
     def __init__(self, inner: Route, estimator: Estimator, settings: WheelSettings,
-                 track_laps_m: tuple[float, float] | None = None) -> None:
+                 track_laps_m: tuple[float, float] | None = None, inner_progress: bool = False) -> None:
         self.inner = inner
+        # progress from the GPS route, the wheel only checked: a track's lane-1 distance, a course's
+        self.inner_progress = inner_progress or track_laps_m is not None
         self.est = estimator
         self.s = settings
         self.track_laps_m = track_laps_m  # (lane-1 lap, the bike's lap) on a track with a known lane
@@ -255,11 +257,12 @@ class WheelRoute:
                     self.straight_spans += 1
             return
         self.straights.reset()
+        odo = self.est.dist_m  # the bike's own odometer (a course route's distance is stretched to the plan)
         if self.span0 is None:
             if self.est.speed_mps >= self.s.moving_mps:
-                self.span0 = (ref, revs)
+                self.span0 = (odo, revs)
             return
-        self.circ.set_open(ref - self.span0[0], revs - self.span0[1], END_SIGMA_DOPPLER_M)
+        self.circ.set_open(odo - self.span0[0], revs - self.span0[1], END_SIGMA_DOPPLER_M)
 
     def _calibrate_laps(self, ref: float, revs: float) -> None:
         assert self.track_laps_m is not None
@@ -328,18 +331,18 @@ class WheelRoute:
 
     @property
     def dist_m(self) -> float:
-        if self.track_laps_m is not None:
+        if self.inner_progress:
             return self.inner.dist_m
         return self._target_m() + self.corr_m
 
     @property
     def speed_mps(self) -> float:
-        if self.track_laps_m is not None or not self.trusted or self.last is None:
+        if self.inner_progress or not self.trusted or self.last is None:
             return self.inner.speed_mps
         return self.circ.current.metres * self.odo.rate_rps(self.last[0])
 
     def dist_at(self, t_s: float) -> float:
-        if self.track_laps_m is not None:
+        if self.inner_progress:
             return self.inner.dist_at(t_s)
         if self.last is None:
             return self.dist_m
@@ -349,6 +352,11 @@ class WheelRoute:
 
     def laps_m(self, plan: Plan) -> tuple[float, ...]:
         return self.inner.laps_m(plan)
+
+    @property
+    def note(self) -> str:
+        """The GPS route's word for the screen (a course's OFF COURSE)."""
+        return str(getattr(self.inner, "note", ""))
 
     def describe(self) -> dict[str, Any]:
         doc = dict(self.inner.describe())
@@ -362,7 +370,7 @@ class WheelRoute:
         return {
             "source": self.s.source,
             "state": self.state,
-            "progress_from": "wheel" if self.track_laps_m is None and self.trusted else "gps",
+            "progress_from": "wheel" if not self.inner_progress and self.trusted else "gps",
             "circumference_m": round(cur.metres, 5),
             "circumference_sigma_m": round(cur.sigma_m, 5),
             "circumference_start_m": round(self.circ.start.metres, 5),
@@ -384,6 +392,8 @@ class WheelRoute:
 def wheel_route(inner: Route, estimator: Estimator, settings: WheelSettings, route: RouteSettings) -> WheelRoute:
     """The wheel over the GPS route; on a track with a known lane, whole laps calibrate it."""
     laps = None
+    if route.mode == "course":  # the course's distance is the progress; its map is no calibration
+        return WheelRoute(inner, estimator, settings, None, inner_progress=True)
     if route.mode == "track":
         bike_lap = 0.0  # the bike's lane unknown (a fitted oval): its lap is not known, no calibration
         if route.lane is not None:

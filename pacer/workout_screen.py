@@ -42,7 +42,7 @@ from pacer.screen import (
     advice_band,
     delta_text,
 )
-from pacer.status import Cue, GpsState, Status
+from pacer.status import GpsState, Status
 from pacer.units import format_duration, format_pace
 from pacer.workout import Step
 from pacer.workout_status import RepRecord, WorkoutView

@@ -238,6 +238,12 @@ def write_bundled(out_dir: Path | str = SIM_DIR, wheel_error_pct: float = WHEEL_
         write_truth(run, truth_path, b.track)
         write_wheel_csv(wheel_truth(run, wheel_error_pct, dropouts_s=wheel_dropouts_s), wheel_path)
         written += [gpx_path, truth_path, wheel_path]
+        if not run.scenario.lap_m:  # a road run: the course a map gives beside it (issue 12)
+            from sim.courses import write_course
+
+            course_path = tracks / f"{b.track}.course.gpx"
+            write_course(run, course_path)
+            written.append(course_path)
     for stem in sorted({SCENARIOS[b.scenario].plan.file_stem for b in BUNDLED}):
         plan_path = plans / f"{stem}.toml"
         plan_path.write_text(PLANS[stem].toml(), encoding="utf-8")

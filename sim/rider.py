@@ -283,11 +283,12 @@ def make_fix(course: Course, world: World, rate_hz: int, k: int, t_s: float, d_m
 
 
 def ride(course: Course, world: World, strategy: Strategy, params: RiderParams = RiderParams(),
-         rate_hz: int = 1) -> RideResult:
+         rate_hz: int = 1, trace: list[tuple[float, float, float]] | None = None) -> RideResult:
     """Ride the course once with a strategy; stop when the runner crosses the finish.
 
     The run starts on the move (flying start) at the plan's speed: the first fix
-    and the session's start are at distance 0, time 0.
+    and the session's start are at distance 0, time 0. `trace`, when given, gets
+    the true (t_s, dist_m, speed_mps) at every whole second (bench.grade's effort).
     """
     plan = course.config.plan
     ctl = make_controller(strategy, params, world.seed, course)
@@ -320,6 +321,8 @@ def ride(course: Course, world: World, strategy: Strategy, params: RiderParams =
         d += 0.5 * (v0 + v) * dt
         step += 1
         t = step * dt
+        if trace is not None and step % round(1.0 / dt) == 0:
+            trace.append((t, d, v))
         while marks and d >= marks[0]:
             crossed.append(t - dt + (marks[0] - d0) / (d - d0) * dt)
             marks.pop(0)

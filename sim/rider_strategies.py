@@ -17,7 +17,6 @@ import numpy as np
 from pacer.events import Fix
 from pacer.session import Session
 from pacer.status import Cue, GpsState, Phase, Status
-from pacer.units import MILE_M
 
 if TYPE_CHECKING:
     from sim.rider import Course, RiderParams, Strategy

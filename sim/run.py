@@ -34,7 +34,7 @@ class SimOptions:
     progress: bool | None = None  # None: when stderr is a terminal
     via_gpsd: bool = False  # through NMEA, a real gpsd and the Pi's gpsd source
     log: str | None = None  # write the run log (pacer.runlog) to this file
-    presses: tuple[tuple[float, str], ...] = ()  # (s from the track's first point, "start"|"lap"|"stop")
+    presses: tuple[tuple[float, str], ...] = ()  # (s from the track's first point, "start"|"lap"|"stop"|"mark")
     light: bool = True  # the runner's RGB LED (gpiozero RGBLED on mock pins), drawn beside the OLED
     wheel: str | None = None  # a wheel file (sim/wheel_source.py): revolutions replayed beside the fixes
 
@@ -47,6 +47,7 @@ class SimResult:
     notes: list[str] = field(default_factory=list)
     sounds: list[Any] = field(default_factory=list)
     reps: list[Any] = field(default_factory=list)  # a workout's RepRecords (pacer.workout_status)
+    corrections: list[Any] = field(default_factory=list)  # MARK presses (pacer.status.Correction)
 
 
 class _Progress:
@@ -223,6 +224,7 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
         "track_duration_s": round(track.duration_s, 3),
         "notes": notes,
         "route": route.describe(),
+        "corrections": [c.as_json() for c in getattr(core, "corrections", [])],
         **_estimator_summary(core),
         "sounds": [{"t_s": round(t, 3), "cue": c.value} for t, c in result.sounds],
         "buzzer": {
@@ -240,7 +242,8 @@ def run_sim(track_path: Path, config: Config, options: SimOptions) -> SimResult:
     reps = list(getattr(core, "records", []))
     if config.workout is not None:
         summary["reps"] = [r.as_json(first_t) for r in reps]
-    return SimResult(result.splits, result.finished, summary, notes, result.sounds, reps)
+    return SimResult(result.splits, result.finished, summary, notes, result.sounds, reps,
+                     list(getattr(core, "corrections", [])))
 
 
 def _make_session(config: Config, start_mode: str, wheel: Any = None) -> Any:

@@ -32,7 +32,8 @@ class PlanSpec:
     goal: str
     split_every: str
     pace_unit: str
-    route_toml: str = ""  # a [route] table, for a track
+    route_toml: str = ""  # a [route] table, for a track or a course
+    plan_toml: str = ""  # more [plan] keys (grade)
 
     @property
     def distance_m(self) -> float:
@@ -50,6 +51,7 @@ class PlanSpec:
             f'distance = "{self.distance}"\n'
             f'goal = "{self.goal}"\n'
             f'split_every = "{self.split_every}"\n'
+            f"{self.plan_toml}"
             "[display]\n"
             f'pace_unit = "{self.pace_unit}"\n'
             f"{self.route_toml}"
@@ -125,7 +127,15 @@ PLANS = {
     "marathon_3_00": PlanSpec("marathon_3_00", "Marathon in 3:00", "42.195 km", "3:00:00", "5 km", "km"),
 }
 
+PLANS["5k_hills_course"] = PlanSpec(
+    "5k_hills_course", "Hilly 5k in 20:00", "5 km", "20:00", "1 km", "km",
+    route_toml='[route]\nmode = "course"\ncourse = "../tracks/road_5k_hills_1hz.course.gpx"\n',
+    plan_toml='grade = "minetti"\n',
+)
+
 _ROLLING = Hills(35.0, ((4.0, 1800.0, 0.3), (1.5, 650.0, 2.0)))
+HILLY = Hills(60.0, ((8.0, 1700.0, 0.0), (2.0, 600.0, 1.0)))
+"""Rolling hills (issue 12): grades up to about 5 %, some 50 m of climb in a 5k."""
 _5K = PLANS["5k_20_00"]
 
 SCENARIOS: dict[str, Scenario] = {
@@ -146,6 +156,11 @@ SCENARIOS: dict[str, Scenario] = {
         "road_5k_outage", _5K, (51.9607, 7.6261), 75.0, fixed(ROAD_5K), _ROLLING,
         goal_paced(_5K.distance_m, parse_duration_s("20:00"), 0.015),
         dropouts_at_m=((2300.0, 25.0),),
+    ),
+    # Issue 12: the road 5k over rolling hills, for grade-adjusted targets and course mode.
+    "road_5k_hills": Scenario(
+        "road_5k_hills", PLANS["5k_hills_course"], (51.9607, 7.6261), 75.0, fixed(ROAD_5K), HILLY,
+        goal_paced(_5K.distance_m, parse_duration_s("20:00"), 0.015),
     ),
     # The worlds of issue 9, a new course every seed: a town road (a corner every
     # 100-400 m, about 4 a km) and a city grid (a corner every 60-150 m).
@@ -232,6 +247,8 @@ BUNDLED: tuple[Bundled, ...] = (
     Bundled("road_5k_outage_1hz", "road_5k_outage", 1, 5000),
     # Same seed again: the steady run's truth, sampled at 10 Hz.
     Bundled("road_5k_steady_10hz", "road_5k_steady", 10, 5000),
+    # Issue 12: rolling hills, with the course (as a map draws it) beside it.
+    Bundled("road_5k_hills_1hz", "road_5k_hills", 1, 5002),
     # Track runs (issue 5): the bike out in its lane, the truth the runner's in lane 1.
     Bundled("track_mile_lane3_1hz", "track_mile_lane3", 1, 1609),
     Bundled("track_mile_lane4_10hz", "track_mile_lane4", 10, 1610),

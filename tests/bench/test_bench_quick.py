@@ -18,7 +18,7 @@ def test_quick_bench_writes_report_json_and_charts(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     report = (out / "report.md").read_text()
     for heading in ("## GNSS error model", "## Targets", "## Split time error", "## Open loop", "## Speed",
-                    "## Closed loop", "## Track mode"):
+                    "## Closed loop", "## Track mode", "## Course mode beside free mode", "## Grade-adjusted"):
         assert heading in report
     targets = report.split("## Targets", 1)[1].split("##", 1)[0]
     assert targets.count("met") + targets.count("missed") >= 6

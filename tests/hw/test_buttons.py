@@ -44,6 +44,23 @@ def test_three_buttons_map_to_their_events() -> None:
     source.close()
 
 
+def test_a_long_lap_press_is_mark_and_its_release_adds_nothing() -> None:
+    factory = MockFactory()
+    source = ButtonSource({"start": 17, "lap": 27, "stop": 22}, long_press_s=0.05, pin_factory=factory,
+                          now_gps_s=gps_clock(0.0))
+    click(factory, 27)
+    pin = factory.pin(27)
+    pin.drive_low()
+    deadline = time.monotonic() + 0.25
+    while not source._queue or source._queue[-1].button is not Button.MARK:  # hold thread fires
+        assert time.monotonic() < deadline, "long LAP press never became MARK"
+        time.sleep(0.01)
+    pin.drive_high()
+    click(factory, 27)
+    assert [p.button for p in source.poll()] == [Button.LAP, Button.MARK, Button.LAP]
+    source.close()
+
+
 def test_single_button_short_is_start_then_lap_and_long_is_stop() -> None:
     factory = MockFactory()
     source = ButtonSource(17, long_press_s=0.05, pin_factory=factory, now_gps_s=gps_clock(0.0))

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest.mock import Mock
@@ -29,7 +30,7 @@ from hw.recorder import LOG_MESSAGE_S, DeviceRecorder
 from hw.run import run_device, stop_on_sigterm
 from pacer.cli import main
 from pacer.config import parse_config
-from pacer.events import Button, Fix, Tick
+from pacer.events import Button
 from pacer.status import Phase
 from sim.clock import SimClock
 from sim.gpx_source import load_gpx, replay_events
@@ -133,20 +134,76 @@ def fill_card_at(step: int, budget: int = 100, error: int = errno.ENOSPC):
 
 # -- the run log ------------------------------------------------------------------
 
+def card_failing_from(step: int, error: int, monkeypatch, until_step: int | None = None):
+    """The card fails from `step` on (the open file and every file opened again), until
+    `until_step` when given: the seam version of a card that fills or goes read-only."""
+    import hw.recorder
+
+    state = {"failing": False}
+
+    class FailingWriter(hw.recorder.LogWriter):
+        def write_encoded(self, data, sync=False):
+            if state["failing"]:
+                self._f = FullCard(self._f, 0, error)
+            super().write_encoded(data, sync)
+
+    monkeypatch.setattr(hw.recorder, "LogWriter", FailingWriter)
+
+    def on_step(n, recorder):
+        if n == step:
+            state["failing"] = True
+            recorder.writer._f = FullCard(recorder.writer._f, 100, error)
+        if until_step is not None and n == until_step:
+            state["failing"] = False
+    return on_step
+
+
 @pytest.mark.parametrize("error, word", [(errno.ENOSPC, LOG_FULL), (errno.EROFS, NO_LOG), (errno.EIO, NO_LOG)])
-def test_a_log_write_failing_mid_run_keeps_pacing_and_says_so_once(
-    tmp_path, mock_pins, events, clean, capsys, error, word
+def test_a_log_write_failing_for_the_rest_of_the_run_keeps_pacing_and_says_so_once(
+    tmp_path, mock_pins, events, clean, capsys, monkeypatch, error, word
 ):
-    result, recorder, shown = ride(make_config(tmp_path), events, fill_card_at(FAULT_AT, error=error))
+    result, recorder, shown = ride(make_config(tmp_path), events, card_failing_from(FAULT_AT, error, monkeypatch))
     same_pacing(result, clean)
     said = [s for s in shown if s.message == word]
     assert said and said[-1].t_s - said[0].t_s <= LOG_MESSAGE_S  # once, for a few seconds, not for the rest of the run
     assert all(s.message != word for s in shown[shown.index(said[-1]) + 1 :])
+    assert recorder.recovered == 0  # tried every RETRY_S, never taken
     log = read_log_file(recorder.path)
     assert log.warnings == []  # the half-written record was cut off: the file ends on a whole record
     assert FAULT_AT - 2 <= len(log.steps) <= FAULT_AT  # everything up to the fault
     assert [s.status for s in log.steps] == shown[: len(log.steps)]
     assert "not finished" in report_reads(recorder.path, capsys)
+
+
+def test_a_card_that_fails_and_comes_back_loses_no_step(tmp_path, mock_pins, events, clean, capsys, monkeypatch):
+    back_at = FAULT_AT + 45  # 45 s of a failing card: the first retry (30 s) fails, the second takes it
+    result, recorder, shown = ride(make_config(tmp_path), events,
+                                   card_failing_from(FAULT_AT, errno.EIO, monkeypatch, until_step=back_at))
+    same_pacing(result, clean)
+    assert recorder.recovered == 1 and not recorder.failed
+    log = read_log_file(recorder.path)
+    assert log.warnings == []
+    as_made = [replace(s, message="") if s.message == NO_LOG else s for s in shown]  # the screen's word is not logged
+    assert [s.status for s in log.steps] == as_made  # every step, in order: nothing lost
+    assert "finished in" in report_reads(recorder.path, capsys)
+
+
+def test_a_card_failing_longer_than_the_backlog_holds_says_where_the_log_has_a_gap(
+    tmp_path, mock_pins, events, clean, capsys, monkeypatch
+):
+    import hw.recorder
+
+    monkeypatch.setattr(hw.recorder, "MAX_BACKLOG_BYTES", 4000)  # a handful of steps
+    result, recorder, shown = ride(make_config(tmp_path), events,
+                                   card_failing_from(FAULT_AT, errno.EIO, monkeypatch, until_step=FAULT_AT + 45))
+    same_pacing(result, clean)
+    log = read_log_file(recorder.path)
+    assert len(log.warnings) == 1 and "steps before this line were not logged" in log.warnings[0]
+    logged = [s.status for s in log.steps]
+    assert logged[:FAULT_AT - 2] == shown[:FAULT_AT - 2] and logged[-1] == shown[-1]  # before and after: whole  # before and after: whole
+    assert len(logged) < len(shown)
+    out = report_reads(recorder.path, capsys)
+    assert "finished in" in out
 
 
 def test_a_read_only_log_folder_at_start_paces_without_a_log_and_says_no_log(
@@ -391,3 +448,43 @@ def test_a_run_restarted_onto_a_card_gone_read_only_still_resumes(tmp_path, mock
     assert recorder.resumed_from is not None and recorder.failed
     same_pacing(result, clean)
     assert shown[0].message == NO_LOG
+
+
+def test_a_buzzer_pin_failing_mid_run_silences_only_the_buzzer(tmp_path, events, clean, caplog):
+    """The GPIO line of the buzzer fails (a loose header, a chip gone): one ERROR in the
+    journal, silence from then on; the screen, the splits and the log are untouched."""
+    import logging
+
+    from gpiozero.pins.mock import MockPin
+
+    from hw.buzzer import make_hw_buzzer
+
+    class FlakyPin(MockPin):
+        broken = False
+
+        def _set_state(self, value):
+            if FlakyPin.broken:
+                raise OSError(errno.EIO, "Input/output error")
+            super()._set_state(value)
+
+    factory = MockFactory(pin_class=FlakyPin)
+    buzzer = make_hw_buzzer("active", pin_factory=factory)
+
+    def on_step(n, _recorder):
+        if n == FAULT_AT:
+            FlakyPin.broken = True
+
+    import gpiozero
+
+    previous, gpiozero.Device.pin_factory = gpiozero.Device.pin_factory, factory  # the buttons' pins too
+    try:
+        with caplog.at_level(logging.ERROR, logger="pacer.hw.buzzer"):
+            result, recorder, shown = ride(make_config(tmp_path), events, on_step, buzzer=buzzer)
+    finally:
+        gpiozero.Device.pin_factory = previous
+        factory.close()
+    same_pacing(result, clean)
+    assert not buzzer.healthy and len(caplog.records) == 1
+    cues_after = [s for s in shown[FAULT_AT:] if s.sounds]
+    assert cues_after  # there were sounds to make after the fault: they went unheard, nothing else changed
+    assert [s.status for s in read_log_file(recorder.path).steps] == shown

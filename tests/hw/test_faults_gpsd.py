@@ -76,3 +76,42 @@ def test_a_gps_fault_mid_run_is_in_the_log_and_the_report_reads_it(tmp_path, cap
     assert lost and any(isinstance(st.event, Tick) and st.event.reason == reason for st in lost)
     assert main(["report", str(recorder.path)]) == 0
     assert "finished in" in capsys.readouterr().out
+
+
+def test_the_loop_sounds_each_pattern_on_time_between_fixes(tmp_path, mock_pins):
+    """At 1 Hz a pattern's beeps fall between fixes: the loop is woken for each change
+    (GpsdSource.wake_at), so the START pattern's beeps last what pacer/sounds.py says,
+    not a whole fix period each."""
+    from gpiozero.pins.mock import MockFactory
+
+    from hw.buzzer import BUZZER_PIN, make_hw_buzzer
+    from hw.device_config import device_config
+    from hw.run import run_device
+    from pacer.config import parse_config
+    from pacer.sounds import PATTERNS
+    from pacer.status import Cue
+    from tests.hw.test_gpsd_source import straight_line
+
+    config = parse_config((PLANS / "mile_4_40.toml").read_text()
+                          + '[device]\nstart = "moving"\ndisplay = "none"\nbuzzer = "none"\n', "pacer.toml")
+    factory = MockFactory()
+    buzzer = make_hw_buzzer("active", pin_factory=factory)
+    clock = MonotonicClock()
+    fixes = straight_line(1.0, 9)
+    with NmeaFeed(epochs_from_fixes(fixes), clock) as feed, run_gpsd(feed.port) as daemon:
+        source = GpsdSource(port=daemon.port, clock=clock, rate_hz=1.0)
+        seen: list = []
+
+        def on_status(status):
+            seen.append(status)
+            if status.t_s >= fixes[-1].t_s:
+                source.close()
+
+        run_device(config, device_config(config), source=source, clock=clock, buzzer=buzzer, on_status=on_status)
+    assert any(Cue.START in s.sounds for s in seen)
+    pin = factory.pin(BUZZER_PIN)
+    changes = pin.states[1:]  # after the initial state: (seconds since the change before, state)
+    first_on = next(i for i, c in enumerate(changes) if c.state)
+    steps = [d for d, _ in PATTERNS[Cue.START]]  # on, off, on, off, on
+    heard = [c.timestamp for c in changes[first_on + 1 : first_on + 1 + len(steps)]]
+    assert heard == pytest.approx(steps, abs=0.06)

@@ -255,3 +255,32 @@ def test_the_realdata_folder_is_present_in_ci() -> None:
     if not os.environ.get("CI"):
         pytest.skip("only enforced in CI")
     assert REAL_LOGS, f"CI must have the real NMEA logs in {REALDATA / 'nmea'}"
+
+
+@pytest.mark.parametrize("backend", ["stream", "poll"])
+def test_a_deadline_between_fixes_wakes_the_consumer_on_time_with_a_due_tick(
+    clock: MonotonicClock, feed_factory: object, backend: str
+) -> None:
+    """A workout's 3-2-1 pips and the buzzer's patterns fall between 1 Hz fixes: the
+    source yields Tick(deadline, "due") when it passes, not at the next fix."""
+    truth = straight_line(1.0, 8)
+    feed = feed_factory(truth)  # type: ignore[operator]
+    wanted = [truth[3].t_s + 0.25, truth[3].t_s + 0.5, truth[5].t_s + 0.7]
+    woken: list[tuple[float, float]] = []  # (tick time, clock when it came)
+    with run_gpsd(feed.port) as gpsd:
+        source = GpsdSource("127.0.0.1", gpsd.port, clock, rate_hz=1.0, backend=backend)  # type: ignore[arg-type]
+        source.wake_at = lambda: next((t for t in wanted if not any(w[0] >= t for w in woken)), None)
+        fix_arrived: dict[float, float] = {}
+
+        def on_event(event: Event) -> None:
+            if isinstance(event, Fix):
+                fix_arrived[round(event.t_s, 2)] = clock.now()
+            elif event.reason == "due":
+                woken.append((event.t_s, clock.now()))
+
+        collect(source, feed, clock, on_event=on_event, last_t_s=truth[-1].t_s)
+    assert [t for t, _ in woken] == pytest.approx(wanted, abs=1e-6)  # each deadline once, at its GPS time
+    for t_s, came in woken:
+        fix_before = max(t for t in fix_arrived if t < t_s)
+        # on the wall clock, as far after the fix before it as the deadline is in GPS time
+        assert came - fix_arrived[fix_before] == pytest.approx(t_s - fix_before, abs=0.15)

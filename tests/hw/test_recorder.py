@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import gpiozero
 import pytest
-from gpiozero.pins.mock import MockFactory
 
 from hw.device_config import device_config
 from hw.logfile import log_settings, read_log_file

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import threading
 
-import gpiozero
 import pytest
-from gpiozero.pins.mock import MockFactory
 
 from hw.clock import MonotonicClock
 from hw.device_config import device_config

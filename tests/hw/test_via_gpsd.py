@@ -9,7 +9,6 @@ recover, with the splits still right against the truth.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -131,3 +130,25 @@ def test_gpsd_killed_and_restarted_mid_run_shows_gps_lost_and_recovers(tmp_path)
 def test_receiver_unplugged_mid_run_shows_gps_lost_and_recovers(tmp_path):
     statuses = paced_run_with_fault(tmp_path, lambda d, f: f.unplug(), lambda d, f: f.replug())
     assert_lost_then_back_with_splits_right(statuses, "no fix")
+
+
+def test_a_workout_with_presses_via_gpsd_times_every_rep_as_the_direct_replay(capsys):
+    """`--press` replays the rider's buttons into the device path too: LAP to start the
+    first rep, the counted rests, GO, each rep's time, through the real gpsd."""
+    name = "track_workout_400s_lane3_1hz"
+    truth = json.loads((TRACKS / f"{name}.truth.json").read_text())
+    presses = [a for p in truth["presses"] for a in ("--press", p)]
+
+    def reps(*extra: str) -> list[dict]:
+        code = main(["sim", str(TRACKS / f"{name}.gpx"), "--plan", str(PLANS / truth["plan"]), "--json",
+                     *presses, *extra])
+        assert code == 0
+        return json.loads(capsys.readouterr().out)["reps"]
+
+    direct = reps()
+    via = reps("--via-gpsd")
+    assert [(r["block"], r["index"], r["kind"], r["ended"]) for r in via] == \
+        [(r["block"], r["index"], r["kind"], r["ended"]) for r in direct]
+    for a, b in zip(via, direct):
+        assert a["start_s"] == pytest.approx(b["start_s"], abs=0.1)
+        assert a["elapsed_s"] == pytest.approx(b["elapsed_s"], abs=0.1)

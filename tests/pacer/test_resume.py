@@ -83,3 +83,34 @@ def test_a_finished_run_is_never_continued(mile, straight):
     log = logged(mile, straight(MILE / 280, 300))
     assert log.finished
     assert why_not_resume(log, mile, "first_fix", log.last.t_s + 1, 600.0) == "that run finished"
+
+
+def test_a_log_streamed_into_a_rebuild_holds_one_step_and_resumes_the_same(mile, straight):
+    """The device reads the log it resumes as a stream: each event is replayed as it is
+    read and only the last step is kept, so a day's log never sits in memory whole."""
+    from pacer.resume import SessionRebuild
+
+    events = straight(MILE / 278, 290)
+    session = Session(mile)
+    raw = [encode(header_record(mile, "first_fix", "pacer test", "test", None, events[0].t_s))]
+    raw += [encode(step_record(e, session.step(e))) for e in events[:150]]
+    rebuild = SessionRebuild(mile, "first_fix")
+    log = read_log(io.BytesIO(b"".join(raw)), "run.jsonl", on_step=rebuild.feed)
+    assert len(log.steps) == 1 and log.step_count == 150 and len(log.splits) == 2
+    streamed, note = rebuild.result(log)
+    whole, _ = rebuild_session(logged(mile, events[:150]), mile)
+    assert note is None and streamed.splits == whole.splits and streamed.start_t_s == whole.start_t_s
+
+
+def test_a_log_of_another_plan_is_read_but_not_replayed(mile, straight):
+    from pacer.resume import SessionRebuild
+
+    other = parse_config(PLAN.replace("4:40", "5:00"))
+    events = straight(MILE / 278, 30)
+    session = Session(other)
+    raw = [encode(header_record(other, "first_fix", "pacer test", "test", None, events[0].t_s))]
+    raw += [encode(step_record(e, session.step(e))) for e in events]
+    rebuild = SessionRebuild(mile, "first_fix")
+    log = read_log(io.BytesIO(b"".join(raw)), "run.jsonl", on_step=rebuild.feed)
+    assert rebuild.session is None and rebuild.other_run == "the plan has changed since"
+    assert why_not_resume(log, mile, "first_fix", log.last.t_s, 600.0) == "the plan has changed since"

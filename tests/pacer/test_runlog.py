@@ -98,7 +98,7 @@ def test_a_corrupt_record_before_the_last_is_an_error_naming_file_and_line(mile,
 
 def test_a_record_of_no_known_kind_is_an_error(mile, straight):
     data, _ = write_log(mile, straight(MILE / 280, 3))
-    with pytest.raises(LogError, match="line 2: corrupt record .*expected one of fix, tick, press or resume"):
+    with pytest.raises(LogError, match="line 2: corrupt record .*expected one of fix, tick, press, resume or gap"):
         read(data.replace(b'{"fix"', b'{"fox"', 1))
 
 

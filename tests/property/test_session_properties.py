@@ -8,8 +8,7 @@ import math
 from pathlib import Path
 
 import tests.property.profiles  # noqa: F401  (selects the ci or fuzz profile)
-import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pacer.config import load_config
